@@ -1,0 +1,73 @@
+"""Small synthetic data sets for the book's experiments. Every generator takes a ``seed`` and is deterministic.
+
+>>> from lossbook import data
+>>> x, y = data.line_with_outliers(n=50, seed=0)
+>>> x.shape, y.shape
+((50,), (50,))
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def line(n=100, *, slope=2.0, intercept=1.0, noise=0.5, seed=0):
+    """Points ``y = slope * x + intercept + noise * N(0, 1)`` with ``x`` uniform in [0, 5]."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 5, n)
+    return x, slope * x + intercept + noise * rng.standard_normal(n)
+
+
+def line_with_outliers(n=100, *, slope=2.0, intercept=1.0, noise=0.5, outlier_fraction=0.1, outlier_shift=15.0,
+                       seed=0):
+    """:func:`line` where a fraction of the points (the largest ``x``) is pushed down by ``outlier_shift``.
+
+    The outliers sit at one end, so they pull a least-squares line's slope, as gross errors in real data do.
+    """
+    x, y = line(n, slope=slope, intercept=intercept, noise=noise, seed=seed)
+    k = int(round(outlier_fraction * n))
+    if k:
+        idx = np.argsort(x)[-k:]
+        y[idx] -= outlier_shift
+    return x, y
+
+
+def heteroscedastic(n=500, *, seed=0):
+    """Points whose noise grows with ``x``: ``y = 1 + 2x + (0.2 + 0.5x) N(0, 1)``, ``x`` uniform in [0, 5].
+
+    The conditional ``q``-quantile is the line ``1 + 2x + (0.2 + 0.5x) z_q``, so quantile lines fan out.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 5, n)
+    return x, 1 + 2 * x + (0.2 + 0.5 * x) * rng.standard_normal(n)
+
+
+def blobs(n=300, *, centers=((-2.0, 0.0), (2.0, 0.0)), spread=1.0, weights=None, seed=0):
+    """Gaussian blobs in 2-D: features ``(n, 2)`` and integer labels ``(n,)``, one class per center.
+
+    ``weights`` gives the fraction of each class (default: equal), so imbalanced data sets are one argument away.
+    """
+    rng = np.random.default_rng(seed)
+    centers = np.asarray(centers, dtype=float)
+    k = len(centers)
+    weights = np.full(k, 1 / k) if weights is None else np.asarray(weights, dtype=float) / np.sum(weights)
+    labels = rng.choice(k, size=n, p=weights)
+    features = centers[labels] + spread * rng.standard_normal((n, 2))
+    return features, labels
+
+
+def multilabel(n=1000, *, num_features=5, num_labels=4, rarity=None, seed=0):
+    """A multi-label problem: features ``(n, num_features)`` and 0/1 labels ``(n, num_labels)``.
+
+    Label ``c`` is on where ``x @ w_c + b_c + noise > 0``; the intercepts ``b_c`` are chosen so that label ``c``
+    is on for about a fraction ``rarity[c]`` of the samples (default: 0.5, 0.3, 0.15, 0.05, ...).
+    """
+    rng = np.random.default_rng(seed)
+    rarity = np.asarray(rarity if rarity is not None else [0.5, 0.3, 0.15, 0.05, 0.02][:num_labels], dtype=float)
+    if rarity.shape != (num_labels,):
+        raise ValueError(f"rarity must have shape ({num_labels},), got {rarity.shape}")
+    x = rng.standard_normal((n, num_features))
+    w = rng.standard_normal((num_features, num_labels))
+    scores = x @ w + 0.5 * rng.standard_normal((n, num_labels))
+    b = -np.quantile(scores, 1 - rarity, axis=0)
+    return x, (scores + b > 0).astype(float)

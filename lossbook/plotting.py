@@ -1,0 +1,73 @@
+"""Plots the chapters share. matplotlib is imported when a function is called, not when lossbook is imported."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _plt():
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def loss_and_gradient(losses, residuals=None, *, y_true=0.0, title=None):
+    """Plot each loss and its gradient against ``y_pred - y_true``.
+
+    Args:
+        losses: ``{label: (fn, options)}`` with ``fn`` a ``lossbook.numpy`` loss (with ``.grad``) and ``options``
+            its hyperparameters, e.g. ``{"Huber, delta=1": (lbn.huber, {"delta": 1.0})}``.
+        residuals: the predictions on the x-axis (default: 401 points in [-3, 3]).
+        y_true: the fixed target (0 for regression, so the x-axis is the residual; a label such as 1 for
+            classification, so the x-axis is the score, logit or probability).
+    Returns:
+        The figure, with the loss on the left and its gradient on the right.
+    """
+    plt = _plt()
+    r = np.linspace(-3, 3, 401) if residuals is None else np.asarray(residuals, dtype=float)
+    t = np.full_like(r, y_true)
+    fig, (ax_l, ax_g) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for label, (fn, options) in losses.items():
+        ax_l.plot(r, fn(r, t, reduction="none", **options), label=label)
+        ax_g.plot(r, fn.grad(r, t, reduction="none", **options), label=label)
+    xlabel = "residual $\\hat y - y$" if y_true == 0 else "prediction"
+    ax_l.set(xlabel=xlabel, ylabel="loss", title="loss")
+    ax_g.set(xlabel=xlabel, ylabel="gradient", title="gradient with respect to the prediction")
+    for ax in (ax_l, ax_g):
+        ax.grid(alpha=0.3)
+        ax.axhline(0, color="k", lw=0.6)
+    ax_l.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def curves(histories, *, xlabel="epoch", ylabel="loss", logy=False, ax=None, title=None):
+    """Plot training curves ``{label: [values]}`` on one axis."""
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.6))
+    for label, values in histories.items():
+        ax.plot(np.arange(len(values)), values, label=label)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    if logy:
+        ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def decision_regions(predict, x, labels, *, ax=None, resolution=200, title=None):
+    """Colour the plane by ``predict(points) -> class`` and scatter the 2-D samples ``x`` coloured by label."""
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4.2))
+    lo, hi = x.min(axis=0) - 1, x.max(axis=0) + 1
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    classes = np.asarray(predict(np.c_[gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    k = int(max(classes.max(), np.max(labels))) + 1
+    ax.contourf(gx, gy, classes, levels=np.arange(k + 1) - 0.5, cmap="tab10", vmin=0, vmax=9, alpha=0.25)
+    ax.scatter(x[:, 0], x[:, 1], c=labels, cmap="tab10", vmin=0, vmax=9, s=12, edgecolors="k", linewidths=0.3)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
+    return ax
