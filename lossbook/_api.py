@@ -152,16 +152,13 @@ Returns:
 
 Raises:
     ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
-    TypeError: non-numeric input, integer-valued labels where required, unknown keywords.
-
-Example:
-    >>> from lossbook import {backend_name} as lb
-    {_indent(record.example)}
-"""
+    TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+{"" if gradient else _example(record, backend_name)}"""
 
 
-def _indent(text):
-    return text.replace("\n", "\n    ")
+def _example(record, backend_name):
+    body = record.example.replace("\n", "\n    ")
+    return f"\nExample:\n    >>> from lossbook import {backend_name} as lb\n    {body}\n"
 
 
 def make_loss(backend, record, kernel, grad_kernel=None):

@@ -156,8 +156,8 @@ def weight_shape(name, weight, value_shape, per_sample_shape):
 def class_vector(name, value, num_classes, allow_scalar):
     shapes = [(num_classes,)] + ([()] if allow_scalar else [])
     if tuple(value.shape) not in shapes:
-        expected = f"a scalar or shape ({num_classes},)" if allow_scalar else f"shape ({num_classes},)"
-        raise ValueError(f"{name} must have {expected} (one value per class, y_pred has {num_classes} classes on its "
+        expected = f"be a scalar or have shape ({num_classes},)" if allow_scalar else f"have shape ({num_classes},)"
+        raise ValueError(f"{name} must {expected} (one value per class, y_pred has {num_classes} classes on its "
                          f"last axis), got shape {shape_str(value.shape)}")
     non_negative_values(name, value)
 

@@ -72,6 +72,12 @@ BACKEND = _api.Backend("torch", _as_float, _as_labels, _upcast, _cast)
 # ---------------------------------------------------------------------------------------------------- helpers
 
 
+def _log1p(x):
+    """``log1p(x)``, exact for subnormal ``x`` too: PyTorch's CPU kernel flushes them (``log1p(-5e-324)`` gives 0)
+    and rounds them poorly, while ``log1p(x) == x`` exactly there."""
+    return torch.where(x.abs() < torch.finfo(x.dtype).tiny, x, torch.log1p(x))
+
+
 def _mul0(a, b):
     """``a * b``, but 0 where ``a == 0`` even if ``b`` is infinite; the gradient there is 0, never NaN."""
     zero = a == 0
@@ -85,12 +91,12 @@ def _xlogy(x, y):
 
 def _xlog1py(x, y):
     """``x * log1p(y)`` with 0 (and a zero gradient) where ``x == 0``."""
-    return _mul0(x, torch.log1p(torch.where(x == 0, 0.0, y)))
+    return _mul0(x, _log1p(torch.where(x == 0, 0.0, y)))
 
 
 def _softplus(x):
     """``log(1 + exp(x))`` without overflow: ``max(x, 0) + log1p(exp(-|x|))``."""
-    return torch.clamp(x, min=0) + torch.log1p(torch.exp(-x.abs()))
+    return torch.clamp(x, min=0) + _log1p(torch.exp(-x.abs()))
 
 
 def _neg_log_softmax(z):
@@ -101,7 +107,7 @@ def _neg_log_softmax(z):
     a = z.argmax(dim=-1, keepdim=True)
     m = z.gather(-1, a)
     e = torch.exp(z - m).scatter(-1, a, 0.0)
-    return (m - z) + torch.log1p(e.sum(dim=-1, keepdim=True))
+    return (m - z) + _log1p(e.sum(dim=-1, keepdim=True))
 
 
 def _smooth_binary(y, label_smoothing):
@@ -145,8 +151,8 @@ def _quantile(y_pred, y_true, q):
 
 def _log_cosh(y_pred, y_true):
     a = (y_pred - y_true).abs()
-    small = torch.log1p(2 * torch.sinh(torch.clamp(a, max=1) / 2) ** 2)
-    return torch.where(a < 1, small, a - math.log(2) + torch.log1p(torch.exp(-2 * a)))
+    small = _log1p(2 * torch.sinh(torch.clamp(a, max=1) / 2) ** 2)
+    return torch.where(a < 1, small, a - math.log(2) + _log1p(torch.exp(-2 * a)))
 
 
 # ---------------------------------------------------------------------------------------------------- binary
@@ -210,7 +216,7 @@ def _kl_divergence(y_pred, y_true, log_input):
         terms = _mul0(p, torch.log(torch.where(p == 0, 1.0, p)) - y_pred)
     else:
         q = torch.where(p == 0, 1.0, y_pred)
-        terms = _mul0(p, torch.log1p((p - q) / q))
+        terms = _mul0(p, _log1p((p - q) / q))
     return terms.sum(dim=-1)
 
 

@@ -1,0 +1,150 @@
+"""The API contract of DESIGN.md: one set of names and signatures in both backends, a light top-level import,
+nn.Modules, dtypes and devices, the catalog and choose()."""
+
+import inspect
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import lossbook
+from cases import CASES, make_inputs
+from lossbook import catalog
+from lossbook import numpy as lbn
+from lossbook import torch as lbt
+
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+def test_import_lossbook_does_not_import_torch():
+    code = "import sys, lossbook, lossbook.numpy, lossbook.data, lossbook.training, lossbook.plotting; " \
+           "print('torch' in sys.modules, 'matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("name", catalog.names())
+def test_same_signature_in_both_backends(name):
+    a, b = inspect.signature(getattr(lbn, name)), inspect.signature(getattr(lbt, name))
+    assert a == b
+    params = list(a.parameters.values())
+    assert [p.name for p in params[:2]] == ["y_pred", "y_true"]
+    assert all(p.kind is p.KEYWORD_ONLY for p in params[2:])
+    assert [p.name for p in params[-2:]] == ["weight", "reduction"]
+    assert a.parameters["reduction"].default == "mean"
+    assert {p.name: p.default for p in params[2:-2]} == catalog.get(name).hyperparameter_defaults()
+
+
+def test_every_catalog_loss_is_in_both_backends_and_nothing_else():
+    assert set(lbn.__all__) == set(catalog.names())
+    assert set(lbt.__all__) == set(catalog.names()) | {r.module for r in catalog.RECORDS.values()}
+
+
+@pytest.mark.parametrize("name", catalog.names())
+def test_numpy_grad_exists_exactly_for_differentiable_losses(name):
+    record = catalog.get(name)
+    assert hasattr(getattr(lbn, name), "grad") == (record.differentiable or name == "zero_one")
+
+
+@pytest.mark.parametrize("name", catalog.names())
+def test_docstrings_carry_the_formula(name):
+    record = catalog.get(name)
+    for fn in (getattr(lbn, name), getattr(lbt, name)):
+        assert ".. math::" in fn.__doc__ and record.formula in fn.__doc__
+        assert ">>> from lossbook import" in fn.__doc__
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_module_equals_functional(case):
+    y_pred, y_true = make_inputs(case, np.random.default_rng(20))
+    x, t = torch.tensor(y_pred), torch.as_tensor(y_true)
+    record = catalog.get(case.loss)
+    module = getattr(lbt, record.module)(**case.options, reduction="sum")
+    assert isinstance(module, torch.nn.Module)
+    assert torch.equal(module(x, t), getattr(lbt, case.loss)(x, t, **case.options, reduction="sum"))
+    assert "reduction='sum'" in repr(module)
+
+
+def test_module_tensor_hyperparameters_are_buffers():
+    module = lbt.BinaryCrossEntropyLoss(from_logits=True, pos_weight=[1.0, 2.0, 3.0])
+    assert "pos_weight" in dict(module.named_buffers())
+    assert module.to(torch.float64).pos_weight.dtype == torch.float64
+
+
+def test_module_checks_hyperparameters_at_construction():
+    with pytest.raises(ValueError, match="delta must be a positive number, got -1.0"):
+        lbt.HuberLoss(delta=-1.0)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'beta'"):
+        lbt.HuberLoss(beta=1.0)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_torch_dtype_and_device(case, dtype, device):
+    """The result keeps the input's dtype and device; half precision is computed in float32."""
+    y_pred, y_true = make_inputs(case, np.random.default_rng(21))
+    x = torch.tensor(y_pred, dtype=dtype, device=device, requires_grad=True)
+    t = torch.as_tensor(y_true, device=device)
+    if t.is_floating_point():
+        t = t.to(dtype)
+    out = getattr(lbt, case.loss)(x, t, **case.options)
+    assert out.dtype == dtype and out.device.type == device
+    exact = getattr(lbt, case.loss)(x.detach().double(), t.double() if t.is_floating_point() else t, **case.options)
+    rtol = {torch.float16: 2e-3, torch.bfloat16: 1.6e-2, torch.float32: 1e-5, torch.float64: 1e-12}[dtype]
+    # the inputs were rounded to dtype, so compare with float64 math on the rounded inputs
+    torch.testing.assert_close(out.double().cpu(), exact.cpu(), rtol=rtol, atol=rtol)
+    if catalog.get(case.loss).differentiable:
+        out.backward()
+        assert x.grad.dtype == dtype and torch.isfinite(x.grad).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_numpy_keeps_float_dtype(dtype):
+    y_pred = np.array([0.5, 3.0], dtype=dtype)
+    assert lbn.huber(y_pred, np.zeros(2)).dtype == dtype
+    assert lbn.huber.grad(y_pred, np.zeros(2)).dtype == dtype
+
+
+def test_integer_and_list_inputs_become_floats():
+    assert float(lbn.mse([1, 2], [0, 0])) == 2.5
+    assert lbt.mse([1, 2], [0, 0]).dtype == torch.get_default_dtype()
+    assert float(lbt.mse(np.array([1.0, 2.0]), np.array([0.0, 0.0]))) == 2.5
+
+
+def test_catalog_records_are_complete():
+    assert catalog.names()[:6] == ["mse", "mae", "huber", "smooth_l1", "quantile", "log_cosh"]
+    for record in catalog.RECORDS.values():
+        assert record.family in catalog.FAMILIES
+        assert record.kind in ("elementwise", "distribution", "sparse")
+        assert record.formula and record.description and record.activation and record.target
+    assert catalog.get("quantile").convex  # the pinball loss is convex
+    assert not catalog.get("zero_one").differentiable
+    rows = catalog.summary_rows()
+    assert len(rows) == len(catalog.RECORDS) and rows[2]["function"] == "huber"
+    with pytest.raises(ValueError, match="name must be one of"):
+        catalog.get("l2")
+
+
+@pytest.mark.parametrize("task,kwargs,expected", [
+    ("regression", {}, "mse"),
+    ("regression", {"outliers": True}, "huber"),
+    ("regression", {"quantile": 0.9}, "quantile"),
+    ("binary", {}, "binary_cross_entropy"),
+    ("binary", {"margin": True}, "hinge"),
+    ("multi-class", {}, "sparse_categorical_cross_entropy"),
+    ("multi-class", {"labels": "one-hot"}, "categorical_cross_entropy"),
+    ("multi-class", {"labels": "distribution"}, "kl_divergence"),
+    ("multi-label", {}, "binary_cross_entropy"),
+])
+def test_choose(task, kwargs, expected):
+    choice = lossbook.choose(task, **kwargs)
+    assert choice.loss == expected and choice.record.name == expected
+    assert choice.call.startswith(expected)
+
+
+def test_choose_rejects_unknown_task():
+    with pytest.raises(ValueError, match="task must be one of 'regression', 'binary', 'multi-class', 'multi-label'; got 'ranking'"):
+        lossbook.choose("ranking")
