@@ -94,9 +94,12 @@ def _neg_log_softmax(z):
     """
     a = np.argmax(z, axis=-1)[..., None]
     m = np.take_along_axis(z, a, axis=-1)
-    e = np.exp(z - m)
+    with np.errstate(invalid="ignore"):  # m = +inf gives inf - inf at the argmax, replaced by its limit 0 below
+        d = m - z
+        e = np.exp(-d)
+    np.put_along_axis(d, a, 0, axis=-1)
     np.put_along_axis(e, a, 0, axis=-1)
-    return (m - z) + np.log1p(e.sum(axis=-1, keepdims=True))
+    return d + np.log1p(e.sum(axis=-1, keepdims=True))
 
 
 def _softmax(z):

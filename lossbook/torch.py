@@ -105,9 +105,9 @@ def _neg_log_softmax(z):
     Both terms are non-negative, so nothing cancels: a confident, correct prediction keeps full relative precision.
     """
     a = z.argmax(dim=-1, keepdim=True)
-    m = z.gather(-1, a)
-    e = torch.exp(z - m).scatter(-1, a, 0.0)
-    return (m - z) + _log1p(e.sum(dim=-1, keepdim=True))
+    d = (z.gather(-1, a) - z).scatter(-1, a, 0.0)  # scatter: with m = +inf, inf - inf at the argmax becomes 0
+    e = torch.exp(-d).scatter(-1, a, 0.0)
+    return d + _log1p(e.sum(dim=-1, keepdim=True))
 
 
 def _smooth_binary(y, label_smoothing):

@@ -1,0 +1,354 @@
+"""How accurate is each loss? An mpmath oracle, adversarial inputs, and errors measured in ULPs.
+
+Run the report with ``python -m lossbook.accuracy`` (add ``--quick`` for a smaller input set). For every loss,
+backend and dtype it prints the largest error in units in the last place (ULP) of the exact value, the input where
+it happens, and the same figure for PyTorch's built-in where there is one.
+
+The exact values come from mpmath at ``DIGITS`` significant digits, each written in a cancellation-free form (for
+example ``log cosh r = log1p(2 sinh(r/2)^2)``), and confirmed at twice the precision. The exact value is rounded to
+the dtype once; a result that is NaN or infinite where the exact value is finite counts as an infinite error.
+
+mpmath is a test-time dependency; it is imported when this module is used, never by ``import lossbook``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import catalog
+
+DIGITS = 80
+
+
+def _mp():
+    import mpmath
+
+    return mpmath.mp
+
+
+# ---------------------------------------------------------------------------------------------------- the oracle
+
+
+def _softplus(mp, x):
+    """log(1 + e^x); mpmath's exponent range is unbounded, so this never overflows."""
+    return mp.log1p(mp.exp(x))
+
+
+def _neg_log_softmax(mp, z, j):
+    """-log softmax(z)_j = log(1 + sum_{k != j} exp(z_k - z_j)): a log1p of a sum of positive terms."""
+    return mp.log1p(mp.fsum(mp.exp(zk - z[j]) for k, zk in enumerate(z) if k != j))
+
+
+def _elementwise(mp, name, p, t, o):
+    r = p - t
+    if name == "mse":
+        return r * r
+    if name == "mae":
+        return abs(r)
+    if name == "huber":
+        d = mp.mpf(o["delta"])
+        return r * r / 2 if abs(r) <= d else d * (abs(r) - d / 2)
+    if name == "smooth_l1":
+        b = mp.mpf(o["beta"])
+        return abs(r) if b == 0 else (r * r / (2 * b) if abs(r) < b else abs(r) - b / 2)
+    if name == "quantile":
+        q, d = mp.mpf(o["q"]), t - p
+        return q * d if d >= 0 else (q - 1) * d
+    if name == "log_cosh":
+        return mp.log1p(2 * mp.sinh(r / 2) ** 2)
+    if name == "binary_cross_entropy":
+        w = mp.mpf(1 if o.get("pos_weight") is None else o["pos_weight"])
+        pos = _softplus(mp, -p) if o.get("from_logits") else (-mp.log(p) if t != 0 else 0)
+        neg = _softplus(mp, p) if o.get("from_logits") else (-mp.log1p(-p) if t != 1 else 0)
+        return (w * t * pos if t != 0 else 0) + ((1 - t) * neg if t != 1 else 0)
+    if name in ("hinge", "squared_hinge"):
+        h = max(mp.mpf(0), 1 - t * p)
+        return h if name == "hinge" else h * h
+    raise KeyError(name)
+
+
+def _row(mp, name, p, t, o):
+    """Losses over the last axis: ``p`` a list of mpf, ``t`` a list of mpf (or an int label for sparse)."""
+    if name == "kl_divergence":
+        logq = p if o.get("log_input") else [mp.log(x) if x > 0 else -mp.inf for x in p]
+        return mp.fsum(tj * (mp.log(tj) - lq) for tj, lq in zip(t, logq) if tj != 0)
+    nls = (lambda j: _neg_log_softmax(mp, p, j)) if o.get("from_logits") else (lambda j: -mp.log(p[j]))
+    if name == "categorical_cross_entropy":
+        return mp.fsum(tj * nls(j) for j, tj in enumerate(t) if tj != 0)
+    if name == "sparse_categorical_cross_entropy":
+        e = mp.mpf(o.get("label_smoothing", 0))
+        main = (1 - e) * nls(t) if e != 1 else 0
+        return main + (e / len(p) * mp.fsum(nls(j) for j in range(len(p))) if e else 0)
+    raise KeyError(name)
+
+
+def exact(name, y_pred, y_true, options=None, digits=DIGITS):
+    """Exact unreduced values (``reduction='none'``) as a list of mpmath numbers at ``digits`` digits."""
+    mp, options = _mp(), dict(options or {})
+    with mp.workdps(digits):
+        kind = catalog.get(name).kind
+        if kind == "elementwise":
+            return [_elementwise(mp, name, mp.mpf(float(a)), mp.mpf(float(b)), options)
+                    for a, b in zip(np.ravel(y_pred), np.ravel(y_true))]
+        rows = np.asarray(y_pred, dtype=np.float64).reshape(-1, np.shape(y_pred)[-1])
+        if kind == "sparse":
+            targets = [int(t) for t in np.ravel(y_true)]
+        else:
+            targets = [[mp.mpf(float(x)) for x in row] for row in np.asarray(y_true, np.float64).reshape(rows.shape)]
+        return [_row(mp, name, [mp.mpf(float(x)) for x in row], t, options) for row, t in zip(rows, targets)]
+
+
+def confirmed_exact(name, y_pred, y_true, options=None):
+    """:func:`exact`, checked against the same computation at twice the precision (raises if they disagree)."""
+    mp = _mp()
+    a = exact(name, y_pred, y_true, options, DIGITS)
+    b = exact(name, y_pred, y_true, options, 2 * DIGITS)
+    with mp.workdps(DIGITS):
+        for x, y in zip(a, b):
+            if mp.isfinite(y) and abs(x - y) > abs(y) * mp.mpf(10) ** (-DIGITS // 2):
+                raise ArithmeticError(f"{name}: the oracle is not converged ({x} vs {y})")
+    return b
+
+
+# ---------------------------------------------------------------------------------------------------- ULP errors
+
+
+def ulp_errors(got, exact_values, dtype):
+    """``|got - exact| / ulp(exact)`` per value, in the precision of ``dtype`` (float32 or float64).
+
+    Where the exact value overflows the dtype, the correctly rounded result is ``inf`` and only that is exact; NaN
+    or infinity where the exact value is finite is an infinite error.
+    """
+    mp = _mp()
+    info = np.finfo(dtype)
+    got = np.asarray(got, dtype=np.float64).ravel()
+    out = np.empty(len(got))
+    with mp.workdps(DIGITS):
+        for i, (g, e) in enumerate(zip(got, exact_values)):
+            if not mp.isfinite(e) or abs(e) > mp.mpf(float(info.max)) * (1 + mp.mpf(2) ** -(info.nmant + 1)):
+                out[i] = 0.0 if g == float(e if mp.isfinite(e) else e) or (np.isinf(g) and np.sign(g) == mp.sign(e)) else math.inf
+                continue
+            if not np.isfinite(g):
+                out[i] = math.inf
+                continue
+            rounded = np.array(float(e), dtype=np.float64).astype(dtype)
+            ulp = float(np.spacing(np.abs(rounded))) if rounded != 0 else float(info.smallest_subnormal)
+            out[i] = float(abs(mp.mpf(float(g)) - e) / ulp)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- inputs
+
+
+@dataclass
+class Probe:
+    """An adversarial input set for one loss setting."""
+
+    loss: str
+    options: dict
+    y_pred: np.ndarray
+    y_true: np.ndarray
+    note: str = ""
+    ill_conditioned: bool = False  # terms of both signs cancel: judged against the terms' size, not the result
+
+    @property
+    def label(self):
+        opts = ", ".join(f"{k}={v}" for k, v in self.options.items())
+        return f"{self.loss}({opts})" if opts else self.loss
+
+
+def _magnitudes(dtype):
+    """Residual magnitudes from the smallest subnormal to near overflow, plus the ordinary range."""
+    info = np.finfo(dtype)
+    tiny = [float(info.smallest_subnormal), float(info.tiny), 1e-30 if dtype == "float32" else 1e-200]
+    ordinary = [1e-8, 1e-4, 0.01, 0.3, 0.5, 0.999, 1.0, 1.001, 2.0, 5.0, 20.0, 88.0, 89.5, 100.0, 700.0, 711.0, 1e4]
+    huge = [1e18, float(np.sqrt(info.max)) * 0.5, float(info.max) / 4]
+    return np.array(tiny + ordinary + huge, dtype=np.float64)
+
+
+def _pairs(values):
+    """Residuals of both signs around several centres (so the subtraction y_pred - y_true is exercised)."""
+    r = np.concatenate([values, -values])
+    return r, np.zeros_like(r)
+
+
+def probes(dtype="float64", quick=False):
+    """The adversarial inputs, as :class:`Probe` objects, for one dtype."""
+    m = _magnitudes(dtype)
+    r, zero = _pairs(m)
+    out = [Probe(name, opts, r, zero) for name, opts in [
+        ("mse", {}), ("mae", {}), ("huber", {"delta": 1.0}), ("huber", {"delta": 1e-6}), ("smooth_l1", {"beta": 1.0}),
+        ("smooth_l1", {"beta": 1e-6}), ("quantile", {"q": 0.1}), ("quantile", {"q": 0.9}), ("log_cosh", {})]]
+    logits = np.concatenate([[1e-8, 1e-3, 0.1, 1.0, 5.0, 17.0, 20.0, 30.0, 37.0, 50.0, 88.0, 100.0, 700.0, 750.0, 1e4,
+                              np.inf]] * 1)
+    x = np.concatenate([logits, -logits])
+    for y in (0.0, 1.0):
+        out.append(Probe("binary_cross_entropy", {"from_logits": True}, x, np.full_like(x, y), f"labels {y:g}"))
+    out.append(Probe("binary_cross_entropy", {"from_logits": True, "pos_weight": 3.0}, x, np.ones_like(x), "pos_weight"))
+    soft = np.array([1e-8, 0.25, 0.5, 0.75, 1 - 1e-8])
+    xs = np.repeat(x[np.isfinite(x)], len(soft))
+    out.append(Probe("binary_cross_entropy", {"from_logits": True}, xs, np.tile(soft, len(xs) // len(soft)), "soft labels"))
+    info = np.finfo(dtype)
+    p = np.array([float(info.smallest_subnormal), float(info.tiny), 1e-30, 1e-16, 1e-8, 1e-3, 0.3, 0.5, 0.7, 1 - 1e-3,
+                  1 - 1e-7, 1 - float(info.epsneg), 1.0], dtype=np.float64).astype(dtype).astype(np.float64)
+    for y in (0.0, 1.0):
+        out.append(Probe("binary_cross_entropy", {}, p, np.full_like(p, y), f"probabilities, labels {y:g}"))
+    s = np.concatenate([m, -m, [1.0, -1.0, 1 - 1e-7, 1 + 1e-7]])
+    for name in ("hinge", "squared_hinge"):
+        out.append(Probe(name, {}, s, np.ones_like(s)))
+    out += _class_probes(dtype, quick)
+    return out
+
+
+def _class_probes(dtype, quick):
+    gaps = [1e-8, 0.5, 5.0, 20.0, 40.0, 100.0, 200.0]
+    out = []
+    for c in ((3, 10, 1000) if quick else (3, 10, 1000, 100_000)):
+        rows, labels = [], []
+        for g in gaps:
+            z = np.zeros(c)
+            z[0] = g  # the label's logit leads by g: a confident, correct prediction (loss ~ (C-1) e^-g)
+            rows.append(z.copy())
+            labels.append(0)
+            rows.append(z.copy())  # the label is one of the others: a confident mistake (loss ~ g)
+            labels.append(1)
+        z = np.array(rows)
+        out.append(Probe("sparse_categorical_cross_entropy", {"from_logits": True}, z, np.array(labels), f"C={c}"))
+        if c <= 1000:
+            out.append(Probe("categorical_cross_entropy", {"from_logits": True}, z, np.eye(c)[labels], f"C={c}"))
+    inf = np.inf
+    z = np.array([[inf, 0.0, 0.0], [inf, 0.0, 0.0], [-inf, 2.0, 1.0], [-inf, 2.0, 1.0], [1e4, -1e4, 0.0]])
+    out.append(Probe("sparse_categorical_cross_entropy", {"from_logits": True}, z, np.array([0, 1, 1, 0, 0]),
+                     "infinite logits"))
+    q = np.array([[0.25, 0.25, 0.5], [0.0, 0.5, 0.5], [1e-30, 0.5, 0.5], [0.9, 0.1, 0.0], [1.0, 0.0, 0.0]])
+    p = np.array([[0.5, 0.25, 0.25], [0.0, 0.5, 0.5], [0.0, 0.25, 0.75], [0.2, 0.8, 0.0], [1.0, 0.0, 0.0]])
+    out.append(Probe("kl_divergence", {}, q, p, "zero targets"))
+    with np.errstate(divide="ignore"):
+        out.append(Probe("kl_divergence", {"log_input": True}, np.log(q[[0, 2, 3]]), p[[0, 2, 3]], "zero targets"))
+    near = np.array([[0.5 - 1e-9, 0.5 + 1e-9, 0.0], [0.3, 0.3 + 1e-6, 0.4 - 1e-6]])
+    out.append(Probe("kl_divergence", {}, near, np.array([[0.5, 0.5, 0.0], [0.3, 0.3, 0.4]]),
+                     "near-equal rows (ill-conditioned)", ill_conditioned=True))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- measuring
+
+
+def _values(backend, probe, dtype, device="cpu"):
+    """lossbook's unreduced values for a probe, in ``dtype``, from ``backend`` ('numpy' or 'torch')."""
+    y_pred = probe.y_pred.astype(dtype)
+    y_true = probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype)
+    if backend == "numpy":
+        from . import numpy as lb
+
+        with np.errstate(all="ignore"):
+            return getattr(lb, probe.loss)(y_pred, y_true, **probe.options, reduction="none")
+    import torch
+
+    from . import torch as lb
+
+    return getattr(lb, probe.loss)(torch.from_numpy(y_pred).to(device), torch.from_numpy(y_true).to(device),
+                                   **probe.options, reduction="none").cpu().numpy()
+
+
+def _builtin_values(probe, dtype):
+    """PyTorch's built-in on the same probe, or None where there is none."""
+    import torch
+    import torch.nn.functional as F
+
+    x = torch.from_numpy(probe.y_pred.astype(dtype))
+    t = torch.from_numpy(probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype))
+    o, name = probe.options, probe.loss
+    simple = {"mse": F.mse_loss, "mae": F.l1_loss}
+    if name in simple:
+        return simple[name](x, t, reduction="none").numpy()
+    if name == "huber":
+        return F.huber_loss(x, t, delta=o["delta"], reduction="none").numpy()
+    if name == "smooth_l1":
+        return F.smooth_l1_loss(x, t, beta=o["beta"], reduction="none").numpy()
+    if name == "binary_cross_entropy":
+        if o.get("from_logits"):
+            pw = None if o.get("pos_weight") is None else torch.tensor(o["pos_weight"], dtype=x.dtype)
+            return F.binary_cross_entropy_with_logits(x, t, pos_weight=pw, reduction="none").numpy()
+        return F.binary_cross_entropy(x, t, reduction="none").numpy()
+    if name in ("categorical_cross_entropy", "sparse_categorical_cross_entropy") and o.get("from_logits"):
+        return F.cross_entropy(x, t, reduction="none").numpy()
+    if name == "kl_divergence":
+        with np.errstate(divide="ignore"):
+            logq = x if o.get("log_input") else torch.log(x)
+        return F.kl_div(logq, t, reduction="none").sum(-1).numpy()
+    return None
+
+
+@dataclass
+class Row:
+    probe: str
+    backend: str
+    dtype: str
+    max_ulp: float
+    worst: str
+
+
+def term_sizes(probe):
+    """For a KL probe, ``sum_c |y_c log(y_c / p_c)|`` per row: the scale that rounding errors of the terms have when
+    they cancel in the sum (an ill-conditioned row has a KL far below this)."""
+    mp = _mp()
+    with mp.workdps(DIGITS):
+        out = []
+        for q, p in zip(probe.y_pred, probe.y_true):
+            logq = [mp.mpf(float(x)) if probe.options.get("log_input") else mp.log(float(x)) for x in q]
+            out.append(float(mp.fsum(abs(mp.mpf(float(t)) * (mp.log(float(t)) - lq)) for t, lq in zip(p, logq) if t)))
+    return np.array(out)
+
+
+def measure(probe, dtype, backend, device="cpu"):
+    """Max ULP error of ``backend`` ('numpy', 'torch' or 'torch built-in') on one probe; None if not applicable."""
+    values = _builtin_values(probe, dtype) if backend == "torch built-in" else _values(backend, probe, dtype, device)
+    if values is None:
+        return None
+    y_pred = probe.y_pred.astype(dtype).astype(np.float64)  # the exact value is that of the rounded inputs
+    y_true = probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype).astype(np.float64)
+    errors = ulp_errors(values, confirmed_exact(probe.loss, y_pred, y_true, probe.options), dtype)
+    i = int(np.argmax(errors))
+    rows = y_pred.reshape(len(errors), -1)
+    worst = f"y_pred={rows[i][0]:.6g}" + (f", y_true={np.ravel(y_true)[i]:.6g}" if rows.shape[1] == 1 else f" (row {i})")
+    return Row(f"{probe.label} {probe.note}".strip(), backend, dtype, float(errors[i]), worst)
+
+
+def report(quick=False, backends=("numpy", "torch", "torch built-in")):
+    """All rows of the accuracy table."""
+    rows = []
+    for dtype in ("float32", "float64"):
+        for probe in probes(dtype, quick):
+            for backend in backends:
+                row = measure(probe, dtype, backend)
+                if row is not None:
+                    rows.append(row)
+    return rows
+
+
+def _fmt(x):
+    return "inf" if math.isinf(x) else f"{x:.3g}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m lossbook.accuracy", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 100,000-class probes")
+    args = parser.parse_args(argv)
+    rows = report(quick=args.quick)
+    print(f"{'loss and inputs':70} {'dtype':8} {'numpy':>8} {'torch':>8} {'built-in':>9}  worst input (lossbook torch)")
+    keyed = {}
+    for r in rows:
+        keyed.setdefault((r.probe, r.dtype), {})[r.backend] = r
+    for (probe, dtype), by in keyed.items():
+        b = by.get("torch built-in")
+        print(f"{probe[:70]:70} {dtype:8} {_fmt(by['numpy'].max_ulp):>8} {_fmt(by['torch'].max_ulp):>8} "
+              f"{_fmt(b.max_ulp) if b else '-':>9}  {by['torch'].worst}")
+
+
+if __name__ == "__main__":
+    main()
