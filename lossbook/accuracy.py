@@ -86,6 +86,56 @@ def _row(mp, name, p, t, o):
     raise KeyError(name)
 
 
+def _elementwise_grad(mp, name, p, t, o):
+    """d loss / d y_pred, written from the definitions (subgradient choices as in lossbook: 0 at a kink of |r|)."""
+    r = p - t
+    sign = mp.sign(r)
+    if name == "mse":
+        return 2 * r
+    if name == "mae":
+        return sign
+    if name == "huber":
+        d = mp.mpf(o["delta"])
+        return r if abs(r) <= d else d * sign
+    if name == "smooth_l1":
+        b = mp.mpf(o["beta"])
+        return sign if b == 0 else (r / b if abs(r) < b else sign)
+    if name == "quantile":
+        q = mp.mpf(o["q"])
+        return -q if t - p >= 0 else 1 - q
+    if name == "log_cosh":
+        return mp.tanh(r)
+    if name == "binary_cross_entropy":
+        w = mp.mpf(1 if o.get("pos_weight") is None else o["pos_weight"])
+        if o.get("from_logits"):  # sigma(x) = 1 / (1 + e^-x)
+            return -w * t / (1 + mp.exp(p)) + (1 - t) / (1 + mp.exp(-p))
+        if (p == 0 and t) or (p == 1 and t != 1):
+            return mp.inf if p == 1 else -mp.inf
+        return (-w * t / p if t else 0) + ((1 - t) / (1 - p) if t != 1 else 0)
+    if name == "hinge":
+        return -t if t * p < 1 else mp.mpf(0)
+    if name == "squared_hinge":
+        return -2 * t * max(mp.mpf(0), 1 - t * p)
+    raise KeyError(name)
+
+
+def exact_grad(name, y_pred, y_true, options=None, digits=DIGITS):
+    """Exact gradients of the unreduced values with respect to ``y_pred`` (elementwise losses, and sparse
+    cross-entropy on logits: ``softmax(z) - onehot(y)``), as a flat list of mpmath numbers."""
+    mp, options = _mp(), dict(options or {})
+    with mp.workdps(digits):
+        if catalog.get(name).kind == "elementwise":
+            return [_elementwise_grad(mp, name, mp.mpf(float(a)), mp.mpf(float(b)), options)
+                    for a, b in zip(np.ravel(y_pred), np.ravel(y_true))]
+        out = []
+        for row, label in zip(np.asarray(y_pred, np.float64), np.ravel(y_true)):
+            z = [mp.mpf(float(x)) for x in row]
+            for j in range(len(z)):  # with s_j = sum_{k != j} exp(z_k - z_j): softmax_j = 1 / (1 + s_j)
+                s_j = mp.fsum(mp.exp(zk - z[j]) for k, zk in enumerate(z) if k != j)
+                out.append(-s_j / (1 + s_j) if j == int(label) else 1 / (1 + s_j))  # no 1 - (1 - tiny)
+        return out
+
+
 def exact(name, y_pred, y_true, options=None, digits=DIGITS):
     """Exact unreduced values (``reduction='none'``) as a list of mpmath numbers at ``digits`` digits."""
     mp, options = _mp(), dict(options or {})
@@ -284,6 +334,73 @@ def _builtin_values(probe, dtype):
     return None
 
 
+GRADIENT_LOSSES = ("mse", "mae", "huber", "smooth_l1", "quantile", "log_cosh", "binary_cross_entropy", "hinge",
+                   "squared_hinge", "sparse_categorical_cross_entropy")
+
+
+def _grad_scale(probe, y_pred, y_true, exact):
+    """What a gradient error is measured against: the exact gradient, except for binary cross-entropy with soft
+    labels, whose gradient ``-w t sigma(-x) + (1 - t) sigma(x)`` is a difference of two terms that cancel when
+    ``sigma(x)`` is near ``t``: there, the size of the terms (the conditioning of the problem, not of the code)."""
+    if probe.loss != "binary_cross_entropy" or not probe.options.get("from_logits"):
+        return exact
+    mp = _mp()
+    w = probe.options.get("pos_weight") or 1.0
+    with mp.workdps(DIGITS):
+        return [abs(w * mp.mpf(t) / (1 + mp.exp(x))) + abs((1 - mp.mpf(t)) / (1 + mp.exp(-x)))
+                for x, t in zip(y_pred.ravel(), y_true.ravel())]
+
+
+def _grad_values(backend, probe, dtype, device="cpu"):
+    y_pred = probe.y_pred.astype(dtype)
+    y_true = probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype)
+    if backend == "numpy":
+        from . import numpy as lb
+
+        with np.errstate(all="ignore"):
+            return getattr(lb, probe.loss).grad(y_pred, y_true, **probe.options, reduction="none")
+    import torch
+
+    from . import torch as lb
+
+    x = torch.from_numpy(y_pred).to(device).requires_grad_()
+    getattr(lb, probe.loss)(x, torch.from_numpy(y_true).to(device), **probe.options, reduction="none").sum().backward()
+    return x.grad.cpu().numpy()
+
+
+def measure_grad(probe, dtype, backend, device="cpu"):
+    """Max gradient error on a probe, in ULPs of the exact gradient (of the terms' size for soft BCE labels, see
+    :func:`_grad_scale`), over the elements where the loss is finite; None for losses without an oracle gradient."""
+    if probe.loss not in GRADIENT_LOSSES or probe.ill_conditioned:
+        return None
+    y_pred = probe.y_pred.astype(dtype).astype(np.float64)
+    y_true = probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype).astype(np.float64)
+    if probe.loss == "sparse_categorical_cross_entropy" and (not np.isfinite(y_pred).all() or y_pred.shape[-1] > 10):
+        return None
+    mp = _mp()
+    finite_loss = np.array([bool(mp.isfinite(v)) for v in exact(probe.loss, y_pred, y_true, probe.options)])
+    finite = np.repeat(finite_loss, y_pred.size // finite_loss.size) & np.isfinite(y_pred).ravel()
+    ex = exact_grad(probe.loss, y_pred, y_true, probe.options)
+    got = _grad_values(backend, probe, dtype, device).ravel()
+    errors = ulp_errors(got, ex, dtype)
+    scale = _grad_scale(probe, y_pred, y_true, ex)
+    if scale is not ex:
+        with mp.workdps(DIGITS):
+            diff = np.array([float(abs(mp.mpf(float(g)) - e)) if np.isfinite(g) else math.inf for g, e in zip(got, ex)])
+        errors = diff / _ulps(scale, dtype)
+    errors = np.where(finite, errors, 0.0)
+    i = int(np.argmax(errors))
+    return Row(f"{probe.label} {probe.note}".strip(), backend, dtype, float(errors[i]), f"element {i}")
+
+
+def _ulps(values, dtype):
+    """ULP, in ``dtype``, of each (mpmath) value."""
+    info = np.finfo(dtype)
+    with np.errstate(over="ignore"):
+        r = np.array([abs(float(v)) for v in values]).astype(dtype)
+    return np.where(r == 0, float(info.smallest_subnormal), np.spacing(r).astype(np.float64))
+
+
 @dataclass
 class Row:
     probe: str
@@ -320,13 +437,18 @@ def measure(probe, dtype, backend, device="cpu"):
 
 
 def report(quick=False, backends=("numpy", "torch", "torch built-in")):
-    """All rows of the accuracy table."""
+    """All rows of the accuracy table: values, then gradients (backend names suffixed with ' grad')."""
     rows = []
     for dtype in ("float32", "float64"):
         for probe in probes(dtype, quick):
             for backend in backends:
                 row = measure(probe, dtype, backend)
                 if row is not None:
+                    rows.append(row)
+            for backend in ("numpy", "torch"):
+                row = measure_grad(probe, dtype, backend)
+                if row is not None:
+                    row.backend += " grad"
                     rows.append(row)
     return rows
 
@@ -340,14 +462,20 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-class probes")
     args = parser.parse_args(argv)
     rows = report(quick=args.quick)
-    print(f"{'loss and inputs':70} {'dtype':8} {'numpy':>8} {'torch':>8} {'built-in':>9}  worst input (lossbook torch)")
+    print(table(rows))
+
+
+def table(rows):
+    """The report as text: one line per probe and dtype, max ULP errors side by side."""
+    cols = ["numpy", "torch", "torch built-in", "numpy grad", "torch grad"]
+    lines = [f"{'loss and inputs':70} {'dtype':8} " + " ".join(f"{c:>14}" for c in cols) + "  worst input (torch)"]
     keyed = {}
     for r in rows:
         keyed.setdefault((r.probe, r.dtype), {})[r.backend] = r
     for (probe, dtype), by in keyed.items():
-        b = by.get("torch built-in")
-        print(f"{probe[:70]:70} {dtype:8} {_fmt(by['numpy'].max_ulp):>8} {_fmt(by['torch'].max_ulp):>8} "
-              f"{_fmt(b.max_ulp) if b else '-':>9}  {by['torch'].worst}")
+        cells = " ".join(f"{_fmt(by[c].max_ulp) if c in by else '-':>14}" for c in cols)
+        lines.append(f"{probe[:70]:70} {dtype:8} {cells}  {by['torch'].worst}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

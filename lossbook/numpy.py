@@ -102,9 +102,23 @@ def _neg_log_softmax(z):
     return d + np.log1p(e.sum(axis=-1, keepdims=True))
 
 
-def _softmax(z):
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+def _softmax_minus(z, y):
+    """``softmax(z) * sum(y) - y`` over the last axis without cancellation at a confident prediction.
+
+    With ``a`` the argmax, ``e_j = exp(z_j - z_a)`` (0 at ``a``) and ``s = sum e``: ``softmax_j = e_j / (1 + s)``
+    off the argmax, and at the argmax the difference is ``(sum_{j != a} y_j - y_a s) / (1 + s)``, so a one-hot target
+    on the argmax gives ``-s / (1 + s)`` to full precision instead of ``(1 - tiny) - 1``.
+    """
+    a = np.argmax(z, axis=-1)[..., None]
+    with np.errstate(invalid="ignore"):
+        e = np.exp(z - np.take_along_axis(z, a, axis=-1))
+    np.put_along_axis(e, a, 0, axis=-1)
+    s = e.sum(axis=-1, keepdims=True)
+    total = y.sum(axis=-1, keepdims=True)
+    y_a = np.take_along_axis(y, a, axis=-1)
+    g = e / (1 + s) * total - y
+    np.put_along_axis(g, a, ((total - y_a) - y_a * s) / (1 + s), axis=-1)
+    return g
 
 
 def _smooth_binary(y, label_smoothing):
@@ -128,17 +142,21 @@ def _mae(y_pred, y_true):
 
 
 def _huber(y_pred, y_true, delta):
-    r = y_pred - y_true
-    a = np.abs(r)
-    return np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+    """``q**2 / 2`` inside ``delta``, ``delta * (|r| - delta / 2)`` outside. The quadratic branch gets
+    ``q = min(|r|, delta)``, so the unused branch never overflows (0 * inf would poison the gradient)."""
+    a = np.abs(y_pred - y_true)
+    q = np.minimum(a, delta)
+    return np.where(a <= delta, 0.5 * q * q, delta * (a - 0.5 * delta))
 
 
 def _smooth_l1(y_pred, y_true, beta):
-    r = y_pred - y_true
-    a = np.abs(r)
+    """``huber(delta=beta) / beta``: ``q**2 / (2 beta)`` inside ``beta``, ``|r| - beta / 2`` outside; ``beta = 0`` is
+    the absolute error. ``(q * (0.5 / beta)) * q`` keeps a tiny ``q`` from underflowing."""
+    a = np.abs(y_pred - y_true)
     if beta == 0:
         return a
-    return np.where(a < beta, 0.5 * r * r / beta, a - 0.5 * beta)
+    q = np.minimum(a, beta)
+    return np.where(a < beta, (q * (0.5 / beta)) * q, a - 0.5 * beta)
 
 
 def _quantile(y_pred, y_true, q):
@@ -235,7 +253,7 @@ def _categorical_cross_entropy(y_pred, y_true, from_logits, label_smoothing):
 def _categorical_cross_entropy_grad(y_pred, y_true, from_logits, label_smoothing):
     y = _smooth_categorical(y_true, label_smoothing)
     if from_logits:
-        return _softmax(y_pred) * y.sum(axis=-1, keepdims=True) - y
+        return _softmax_minus(y_pred, y)
     return -_div0(y, y_pred)
 
 

@@ -131,17 +131,21 @@ def _mae(y_pred, y_true):
 
 
 def _huber(y_pred, y_true, delta):
-    r = y_pred - y_true
-    a = r.abs()
-    return torch.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+    """``q**2 / 2`` inside ``delta``, ``delta * (|r| - delta / 2)`` outside. The quadratic branch gets
+    ``q = min(|r|, delta)``, so the unused branch never overflows (0 * inf would poison the gradient)."""
+    a = (y_pred - y_true).abs()
+    q = torch.clamp(a, max=delta)
+    return torch.where(a <= delta, 0.5 * q * q, delta * (a - 0.5 * delta))
 
 
 def _smooth_l1(y_pred, y_true, beta):
-    r = y_pred - y_true
-    a = r.abs()
+    """``huber(delta=beta) / beta``: ``q**2 / (2 beta)`` inside ``beta``, ``|r| - beta / 2`` outside; ``beta = 0`` is
+    the absolute error. ``(q * (0.5 / beta)) * q`` keeps a tiny ``q`` from underflowing."""
+    a = (y_pred - y_true).abs()
     if beta == 0:
         return a
-    return torch.where(a < beta, 0.5 * r * r / beta, a - 0.5 * beta)
+    q = torch.clamp(a, max=beta)
+    return torch.where(a < beta, (q * (0.5 / beta)) * q, a - 0.5 * beta)
 
 
 def _quantile(y_pred, y_true, q):
@@ -167,7 +171,8 @@ def _binary_cross_entropy(y_pred, y_true, from_logits, pos_weight, label_smoothi
 
 
 def _hinge(y_pred, y_true):
-    return torch.clamp(1 - y_true * y_pred, min=0)
+    m = 1 - y_true * y_pred
+    return torch.where(m > 0, m, 0.0)  # not clamp: at the kink m = 0 the (sub)gradient is 0, as in the NumPy backend
 
 
 def _squared_hinge(y_pred, y_true):

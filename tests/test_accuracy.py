@@ -76,3 +76,19 @@ def test_torch_builtins_are_less_accurate_on_the_same_probes():
     probe = next(p for p in accuracy.probes("float64", quick=True) if p.label.startswith("binary_cross_entropy(from_logits=True)"))
     assert accuracy.measure(probe, "float64", "torch built-in").max_ulp > 1e6
     assert accuracy.measure(probe, "float64", "torch").max_ulp <= 4
+
+
+GRAD_PROBES = [(d, p) for d, p in PROBES if p.loss in accuracy.GRADIENT_LOSSES and not p.ill_conditioned]
+
+
+@pytest.mark.parametrize("backend,device", TARGETS, ids=lambda x: x)
+@pytest.mark.parametrize("dtype,probe", GRAD_PROBES, ids=[f"{d}-{p.label} {p.note}".strip() for d, p in GRAD_PROBES])
+def test_gradient_within_4_ulp(dtype, probe, backend, device):
+    """Gradients (NumPy's .grad and torch autograd) within 4 ULP of the exact derivative wherever the loss is finite;
+    for soft BCE labels, 4 ULP of the size of the two terms that cancel; float32 class-axis gradients that are
+    subnormal have the same C/2 allowance as the values."""
+    row = accuracy.measure_grad(probe, dtype, backend, device)
+    if row is None:  # no exact gradient for this probe (e.g. 1,000 classes or infinite logits): values are tested
+        return
+    bound = probe.y_pred.shape[-1] / 2 + 4 if (dtype == "float32" and probe.y_pred.ndim == 2) else 4
+    assert row.max_ulp <= bound, row
