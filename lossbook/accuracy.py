@@ -368,15 +368,23 @@ def _grad_values(backend, probe, dtype, device="cpu"):
     return x.grad.cpu().numpy()
 
 
+def has_exact_gradient(probe):
+    """Whether the oracle has the probe's gradient (not for KL, zero-one, dense one-hot CE, infinite logits, or
+    more than 10 classes, where the O(C^2) oracle is slow: those probes check values only)."""
+    if probe.loss not in GRADIENT_LOSSES or probe.ill_conditioned:
+        return False
+    if probe.loss == "sparse_categorical_cross_entropy":
+        return bool(np.isfinite(probe.y_pred).all()) and probe.y_pred.shape[-1] <= 10
+    return True
+
+
 def measure_grad(probe, dtype, backend, device="cpu"):
     """Max gradient error on a probe, in ULPs of the exact gradient (of the terms' size for soft BCE labels, see
     :func:`_grad_scale`), over the elements where the loss is finite; None for losses without an oracle gradient."""
-    if probe.loss not in GRADIENT_LOSSES or probe.ill_conditioned:
+    if not has_exact_gradient(probe):
         return None
     y_pred = probe.y_pred.astype(dtype).astype(np.float64)
     y_true = probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype).astype(np.float64)
-    if probe.loss == "sparse_categorical_cross_entropy" and (not np.isfinite(y_pred).all() or y_pred.shape[-1] > 10):
-        return None
     mp = _mp()
     finite_loss = np.array([bool(mp.isfinite(v)) for v in exact(probe.loss, y_pred, y_true, probe.options)])
     finite = np.repeat(finite_loss, y_pred.size // finite_loss.size) & np.isfinite(y_pred).ravel()
