@@ -270,3 +270,7 @@ _MODULES = {record.module: _module(record, _LOSSES[name]) for name, record in ca
 globals().update(_MODULES)
 __all__ = list(_LOSSES) + list(_MODULES)
 __test__ = {name: fn.__doc__ for name, fn in _LOSSES.items()}
+
+from ._chunked import chunked_cross_entropy  # noqa: E402  (large-vocabulary cross-entropy, see lossbook._chunked)
+
+__all__.append("chunked_cross_entropy")
