@@ -274,9 +274,11 @@ def _class_probes(dtype, quick):
     z = np.array([[inf, 0.0, 0.0], [inf, 0.0, 0.0], [-inf, 2.0, 1.0], [-inf, 2.0, 1.0], [1e4, -1e4, 0.0]])
     out.append(Probe("sparse_categorical_cross_entropy", {"from_logits": True}, z, np.array([0, 1, 1, 0, 0]),
                      "infinite logits"))
-    q = np.array([[0.25, 0.25, 0.5], [0.0, 0.5, 0.5], [1e-30, 0.5, 0.5], [0.9, 0.1, 0.0], [1.0, 0.0, 0.0]])
-    p = np.array([[0.5, 0.25, 0.25], [0.0, 0.5, 0.5], [0.0, 0.25, 0.75], [0.2, 0.8, 0.0], [1.0, 0.0, 0.0]])
-    out.append(Probe("kl_divergence", {}, q, p, "zero targets"))
+    q = np.array([[0.25, 0.25, 0.5], [0.0, 0.5, 0.5], [1e-30, 0.5, 0.5], [0.9, 0.1, 0.0], [1.0, 0.0, 0.0],
+                  [0.5, 0.5, 0.0], [1e-10, 0.5, 0.5 - 1e-10]])
+    p = np.array([[0.5, 0.25, 0.25], [0.0, 0.5, 0.5], [0.0, 0.25, 0.75], [0.2, 0.8, 0.0], [1.0, 0.0, 0.0],
+                  [1e-20, 1 - 1e-20, 0.0], [0.5, 0.25, 0.25]])
+    out.append(Probe("kl_divergence", {}, q, p, "zero targets, ratios far from 1"))
     with np.errstate(divide="ignore"):
         out.append(Probe("kl_divergence", {"log_input": True}, np.log(q[[0, 2, 3]]), p[[0, 2, 3]], "zero targets"))
     near = np.array([[0.5 - 1e-9, 0.5 + 1e-9, 0.0], [0.3, 0.3 + 1e-6, 0.4 - 1e-6]])

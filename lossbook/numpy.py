@@ -289,14 +289,21 @@ def _sparse_categorical_cross_entropy_grad(y_pred, y_true, from_logits, label_sm
 
 
 def _kl_divergence(y_pred, y_true, log_input):
+    """Terms ``p log(p / q)`` summed over the last axis; 0 where ``p = 0`` (with a zero gradient, never NaN).
+
+    Where ``q`` is close to ``p`` the log-ratio is ``log1p((p - q) / q)`` (``p - q`` is exact there); elsewhere
+    ``log p - log q``, which also covers ``p`` many orders of magnitude below ``q``.
+    """
     p = y_true
+    zero = p == 0
+    ps = np.where(zero, 1.0, p)  # safe values: a zero target contributes 0 and no NaN to any gradient
     if log_input:
-        terms = _mul0(p, np.log(np.where(p == 0, 1, p)) - y_pred)
-    else:
-        q = np.where(p == 0, 1, y_pred)
-        with np.errstate(divide="ignore"):
-            terms = _mul0(p, np.log1p((p - q) / q))
-    return terms.sum(axis=-1)
+        return np.where(zero, 0.0, ps * (np.log(ps) - np.where(zero, 0.0, y_pred))).sum(axis=-1)
+    qs = np.where(zero, 1.0, y_pred)
+    close = np.abs(ps - qs) <= 0.5 * qs
+    with np.errstate(divide="ignore"):
+        log_ratio = np.where(close, np.log1p((ps - qs) / np.where(close, qs, 1.0)), np.log(ps) - np.log(qs))
+    return np.where(zero, 0.0, ps * log_ratio).sum(axis=-1)
 
 
 def _kl_divergence_grad(y_pred, y_true, log_input):

@@ -216,13 +216,20 @@ def _sparse_categorical_cross_entropy(y_pred, y_true, from_logits, label_smoothi
 
 
 def _kl_divergence(y_pred, y_true, log_input):
+    """Terms ``p log(p / q)`` summed over the last axis; 0 where ``p = 0`` (with a zero gradient, never NaN).
+
+    Where ``q`` is close to ``p`` the log-ratio is ``log1p((p - q) / q)`` (``p - q`` is exact there); elsewhere
+    ``log p - log q``, which also covers ``p`` many orders of magnitude below ``q``.
+    """
     p = y_true
+    zero = p == 0
+    ps = torch.where(zero, 1.0, p)  # safe values: a zero target contributes 0 and no NaN to any gradient
     if log_input:
-        terms = _mul0(p, torch.log(torch.where(p == 0, 1.0, p)) - y_pred)
-    else:
-        q = torch.where(p == 0, 1.0, y_pred)
-        terms = _mul0(p, _log1p((p - q) / q))
-    return terms.sum(dim=-1)
+        return torch.where(zero, 0.0, ps * (torch.log(ps) - torch.where(zero, 0.0, y_pred))).sum(dim=-1)
+    qs = torch.where(zero, 1.0, y_pred)
+    close = torch.abs(ps - qs) <= 0.5 * qs
+    log_ratio = torch.where(close, _log1p((ps - qs) / torch.where(close, qs, 1.0)), torch.log(ps) - torch.log(qs))
+    return torch.where(zero, 0.0, ps * log_ratio).sum(dim=-1)
 
 
 # ---------------------------------------------------------------------------------------------------- public API

@@ -74,3 +74,22 @@ def test_gradients_finite_at_zero_targets_and_limits(loss, options, y_pred, y_tr
     g = getattr(lbn, loss).grad(np.array(y_pred), np.array(y_true), **options)
     assert np.isfinite(g).all(), g
     np.testing.assert_allclose(g, x.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("log_input", [False, True])
+def test_kl_gradient_with_respect_to_targets_is_finite_at_zero_targets(log_input):
+    """Distillation differentiates through the targets too: no NaN where a target probability is 0."""
+    q = torch.tensor([[0.25, 0.25, 0.5]], dtype=torch.float64)
+    q = (q.log() if log_input else q).requires_grad_()
+    p = torch.tensor([[0.5, 0.5, 0.0]], dtype=torch.float64, requires_grad=True)
+    lbt.kl_divergence(q, p, log_input=log_input).backward()
+    assert torch.isfinite(q.grad).all() and torch.isfinite(p.grad).all()
+    # d/dp_c of sum p log(p/q) = log(p_c / q_c) + 1 where p_c > 0
+    torch.testing.assert_close(p.grad[0, :2], torch.log(torch.tensor([2.0, 2.0], dtype=torch.float64)) + 1)
+
+
+def test_kl_target_far_below_prediction():
+    """A target probability 1e-20 against a prediction 0.5 contributes ~1e-20 * log(2e-20), not -inf."""
+    for lb, conv in ((lbn, np.array), (lbt, torch.tensor)):
+        value = lb.kl_divergence(conv([[0.5, 0.5]]), conv([[1e-20, 1 - 1e-20]]))
+        np.testing.assert_allclose(float(value), np.log(2.0), rtol=1e-15)
