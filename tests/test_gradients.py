@@ -90,6 +90,6 @@ def test_kl_gradient_with_respect_to_targets_is_finite_at_zero_targets(log_input
 
 def test_kl_target_far_below_prediction():
     """A target probability 1e-20 against a prediction 0.5 contributes ~1e-20 * log(2e-20), not -inf."""
-    for lb, conv in ((lbn, np.array), (lbt, torch.tensor)):
+    for lb, conv in ((lbn, np.array), (lbt, lambda x: torch.tensor(x, dtype=torch.float64))):
         value = lb.kl_divergence(conv([[0.5, 0.5]]), conv([[1e-20, 1 - 1e-20]]))
         np.testing.assert_allclose(float(value), np.log(2.0), rtol=1e-15)
