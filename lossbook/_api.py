@@ -24,6 +24,7 @@ class Backend:
     as_labels: Callable  # (x, name, like) -> integer array on like's device
     upcast: Callable  # x -> x in a dtype fit for computing (half precision -> float32)
     cast: Callable  # (x, dtype) -> x in dtype
+    accelerate: Callable = None  # kernel -> kernel (e.g. compiled on GPUs); None: kernels run as written
 
 
 # Value checks that depend on the loss: (y_pred, y_true, options) -> None.
@@ -201,7 +202,8 @@ def build(backend, kernels, grad_kernels=None):
     missing = set(catalog.RECORDS) - set(kernels)
     if missing:
         raise RuntimeError(f"backend {backend.name} lacks kernels for {sorted(missing)}")
+    speed = backend.accelerate or (lambda kernel: kernel)
     return {
-        name: make_loss(backend, record, kernels[name], grad_kernels.get(name))
+        name: make_loss(backend, record, speed(kernels[name]), grad_kernels.get(name))
         for name, record in catalog.RECORDS.items()
     }

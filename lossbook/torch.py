@@ -17,6 +17,8 @@ float16 and bfloat16 inputs are computed in float32 and the result is returned i
 from __future__ import annotations
 
 import math
+import os
+import warnings
 
 import torch
 from torch import nn
@@ -67,7 +69,33 @@ def _cast(x, dtype):
     return x.to(dtype)
 
 
-BACKEND = _api.Backend("torch", _as_float, _as_labels, _upcast, _cast)
+def _accelerate(kernel):
+    """With ``LOSSBOOK_COMPILE=1``, run the kernel on CUDA through ``torch.compile``: the dozen small element-wise
+    operations of a numerically careful formula become one fused kernel forward and one backward, at about the
+    speed and memory of PyTorch's own fused losses (``python -m lossbook.bench --device cuda`` measures both).
+
+    It is opt-in because the fused code rounds differently: on an H100 it measured up to 10 ULP on the adversarial
+    inputs where the eager kernels stay within 4, and it can flush float32 gradients below 1e-38 to zero. On the
+    CPU, by default, or if compilation fails, the kernel runs eagerly."""
+    compiled = None
+
+    def run(y_pred, y_true, **options):
+        nonlocal compiled
+        if y_pred.device.type != "cuda" or os.environ.get("LOSSBOOK_COMPILE", "0") != "1" or compiled is False:
+            return kernel(y_pred, y_true, **options)
+        if compiled is None:
+            compiled = torch.compile(kernel, dynamic=True)
+        try:
+            return compiled(y_pred, y_true, **options)
+        except Exception as error:  # no Triton, no compiler...: fall back for good, loudly
+            compiled = False
+            warnings.warn(f"lossbook: torch.compile failed ({type(error).__name__}); running eagerly", stacklevel=3)
+            return kernel(y_pred, y_true, **options)
+
+    return run
+
+
+BACKEND = _api.Backend("torch", _as_float, _as_labels, _upcast, _cast, _accelerate)
 
 # ---------------------------------------------------------------------------------------------------- helpers
 
