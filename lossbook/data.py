@@ -71,3 +71,19 @@ def multilabel(n=1000, *, num_features=5, num_labels=4, rarity=None, seed=0):
     scores = x @ w + 0.5 * rng.standard_normal((n, num_labels))
     b = -np.quantile(scores, 1 - rarity, axis=0)
     return x, (scores + b > 0).astype(float)
+
+
+def mixture_on_grid(n=400, *, means=(-2.5, 2.5), stds=(0.6, 0.6), weights=(0.5, 0.5), lim=6.0):
+    """A mixture of 1-D Gaussians discretised on a grid: ``grid`` (``n`` points in [-lim, lim]) and ``p`` (``n``
+    non-negative values summing to 1), the density at each grid point normalised over the grid.
+
+    A two-mode target for fitting distributions on a grid (e.g. mode covering vs mode seeking with KL).
+    """
+    grid = np.linspace(-lim, lim, n)
+    means, stds, weights = (np.asarray(v, dtype=float) for v in (means, stds, weights))
+    if not means.shape == stds.shape == weights.shape:
+        raise ValueError(f"means, stds and weights must have one value per component, got shapes "
+                         f"{means.shape}, {stds.shape} and {weights.shape}")
+    z = (grid[:, None] - means) / stds
+    density = (weights / stds * np.exp(-0.5 * z * z)).sum(axis=1)
+    return grid, density / density.sum()

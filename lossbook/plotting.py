@@ -71,3 +71,35 @@ def decision_regions(predict, x, labels, *, ax=None, resolution=200, title=None)
     ax.scatter(x[:, 0], x[:, 1], c=labels, cmap="tab10", vmin=0, vmax=9, s=12, edgecolors="k", linewidths=0.3)
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
     return ax
+
+
+def loss_and_gradient_values(x, curves, *, xlabel, title=None, grad_label="gradient", styles=None):
+    """Plot precomputed loss values and gradients side by side (loss on the left, gradient on the right).
+
+    For losses whose input is not one number per element (a row of logits, a distribution), the caller computes
+    the values along a one-parameter path with ``lossbook`` and hands them over here.
+
+    Args:
+        x: the path parameter on the x-axis ``(n,)`` (e.g. the true class's logit).
+        curves: ``{label: (loss_values, gradient_values)}``, each ``(n,)``.
+        xlabel: the x-axis label. grad_label: the gradient panel's y-axis label.
+        styles: optional ``{label: dict of matplotlib line keywords}``.
+    Returns:
+        The figure.
+    """
+    plt = _plt()
+    styles = styles or {}
+    fig, (ax_l, ax_g) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for label, (values, grads) in curves.items():
+        ax_l.plot(x, values, label=label, **styles.get(label, {}))
+        ax_g.plot(x, grads, label=label, **styles.get(label, {}))
+    ax_l.set(xlabel=xlabel, ylabel="loss", title="loss")
+    ax_g.set(xlabel=xlabel, ylabel=grad_label, title="gradient")
+    for ax in (ax_l, ax_g):
+        ax.grid(alpha=0.3)
+        ax.axhline(0, color="k", lw=0.6)
+    ax_l.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -74,3 +74,63 @@ def train_torch(model, loss_fn, x, y, *, epochs=100, lr=0.1, optimizer="sgd", se
         opt.step()
         history.append(loss.item())
     return history
+
+
+@dataclass
+class GaussianFit:
+    """Result of :func:`fit_gaussian_on_grid`: the fitted mean and standard deviation, the fitted distribution
+    ``q`` on the grid, and the loss after every step."""
+
+    mean: float
+    std: float
+    q: np.ndarray
+    history: list = field(default_factory=list)
+
+
+def fit_gaussian_on_grid(grid, target, loss, *, reverse=False, log_input=False, steps=300, lr=0.05, mean=1.0,
+                         std=1.0):
+    """Fit one Gaussian, discretised on ``grid``, to the distribution ``target`` on the same grid with Adam on its
+    mean and log standard deviation.
+
+    ``q`` is ``softmax(-(grid - mean)**2 / (2 std**2))`` over the grid (a Gaussian normalised on the grid).
+    The objective is ``loss(q, target)``, or ``loss(target, q)`` with ``reverse=True``; with
+    ``loss = lossbook.torch.kl_divergence`` (``loss(y_pred, y_true) = KL(y_true || y_pred)``) these are
+    ``KL(target || q)`` (mode covering) and ``KL(q || target)`` (mode seeking).
+
+    Args:
+        grid: the points ``(n,)``. target: probabilities on the grid ``(n,)``, summing to 1.
+        loss: a ``lossbook.torch`` loss over the last axis (differentiable in both arguments for ``reverse``).
+        reverse: swap the arguments of ``loss`` (see above).
+        log_input: pass the first argument of ``loss`` as log-probabilities, with ``log_input=True`` (for
+            ``kl_divergence``: exact even where one distribution is many orders of magnitude below the other).
+        steps, lr: Adam steps and learning rate. mean, std: the starting Gaussian.
+    """
+    import torch
+
+    x = torch.as_tensor(np.asarray(grid, dtype=float))
+    p = torch.as_tensor(np.asarray(target, dtype=float))
+    mu = torch.tensor(float(mean), dtype=torch.float64, requires_grad=True)
+    log_std = torch.tensor(float(np.log(std)), dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([mu, log_std], lr=lr)
+
+    log_p = torch.log(p)
+    options = {"log_input": True} if log_input else {}
+
+    def log_q_of():
+        return torch.log_softmax(-0.5 * ((x - mu) / log_std.exp()) ** 2, dim=-1)
+
+    history = []
+    for _ in range(steps):
+        opt.zero_grad()
+        log_q = log_q_of()
+        q = log_q.exp()
+        if reverse:
+            value = loss(log_p if log_input else p, q, **options)
+        else:
+            value = loss(log_q if log_input else q, p, **options)
+        value.backward()
+        opt.step()
+        history.append(value.item())
+    with torch.no_grad():
+        q = log_q_of().exp().numpy()
+    return GaussianFit(mu.item(), float(np.exp(log_std.item())), q, history)
