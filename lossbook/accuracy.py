@@ -467,6 +467,25 @@ def _fmt(x):
     return "inf" if math.isinf(x) else f"{x:.3g}"
 
 
+def summary(rows):
+    """A compact table for the book: the worst error per loss setting and dtype, gradients combined."""
+    keyed = {}
+    for r in rows:
+        keyed.setdefault((r.probe, r.dtype), {})[r.backend] = r.max_ulp
+    lines = [f"{'loss and inputs':54} {'dtype':7} {'numpy':>7} {'torch':>7} {'built-in':>9} {'gradient':>9}"]
+    short = {"sparse_categorical_cross_entropy": "sparse CE", "categorical_cross_entropy": "CE",
+             "binary_cross_entropy": "BCE", "(from_logits=True)": " logits", "(from_logits=True, ": " logits (",
+             "kl_divergence(log_input=True)": "KL log input", "kl_divergence": "KL"}
+    for (probe, dtype), by in keyed.items():
+        for long, brief in short.items():
+            probe = probe.replace(long, brief)
+        grads = [by[k] for k in ("numpy grad", "torch grad") if k in by]
+        cells = [by.get("numpy"), by.get("torch"), by.get("torch built-in"), max(grads) if grads else None]
+        text = [f"{_fmt(c) if c is not None else '-':>{w}}" for c, w in zip(cells, (7, 7, 9, 9))]
+        lines.append(f"{probe[:54]:54} {dtype:7} " + " ".join(text))
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m lossbook.accuracy", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-class probes")
