@@ -252,6 +252,40 @@ def _print_ce_row(r):
     print(f"CE {r['n']:>5} x {r['c']:>6} {r['dtype']:9} {r['impl']:38} fwd+bwd {r['fwdbwd'] * 1e3:9.3f} ms{mem}", flush=True)
 
 
+def load(path):
+    """Benchmark results written by ``--json``."""
+    with open(path) as f:
+        return json.load(f)
+
+
+def loss_table(results, n):
+    """Text table of the loss rows at ``n`` elements: time ratios to the baseline (and memory, or NumPy/PyTorch)."""
+    rows = [r for r in results["losses"] if r["n"] == n]
+    cuda = "mem_lossbook" in rows[0]
+    head = (f"{'loss':34} {'fwd':>6} {'fwd+bwd':>8} {'compiled':>9} {'memory':>7}" if cuda else
+            f"{'loss':34} {'fwd':>6} {'fwd+bwd':>8} {'numpy fwd':>10} {'numpy+grad':>11}")
+    lines = [f"n = {n:,} elements; ratios to the baseline (below 1: lossbook is faster or smaller)", head]
+    for r in rows:
+        cells = [r["fwd_lossbook"] / r["fwd_builtin"], r["fwdbwd_lossbook"] / r["fwdbwd_builtin"]]
+        if cuda:
+            cells += [r["fwdbwd_compiled"] / r["fwdbwd_builtin"], r["mem_lossbook"] / max(r["mem_builtin"], 1)]
+            widths = (6, 8, 9, 7)
+        else:
+            cells += [r["fwd_numpy"] / r["fwd_lossbook"], r["fwdbwd_numpy"] / r["fwdbwd_lossbook"]]
+            widths = (6, 8, 10, 11)
+        lines.append(f"{r['loss']:34} " + " ".join(f"{c:{w}.2f}" for c, w in zip(cells, widths)))
+    return "\n".join(lines)
+
+
+def cross_entropy_table(results):
+    """Text table of the cross-entropy rows: time, and extra peak memory in units of the logits' size."""
+    lines = [f"{'N x C':>14} {'dtype':9} {'implementation':38} {'fwd+bwd ms':>10} {'extra memory':>13}"]
+    for r in results["cross_entropy"]:
+        mem = f"{r['mem'] / r['logits_bytes']:12.2f}x" if "mem" in r else f"{'-':>13}"
+        lines.append(f"{r['n']:>6} x {r['c']:<6} {r['dtype']:9} {r['impl']:38} {r['fwdbwd'] * 1e3:10.2f} {mem}")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m lossbook.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
