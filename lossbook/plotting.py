@@ -23,16 +23,23 @@ def loss_and_gradient(losses, residuals=None, *, y_true=0.0, title=None):
     Returns:
         The figure, with the loss on the left and its gradient on the right.
     """
-    plt = _plt()
     r = np.linspace(-3, 3, 401) if residuals is None else np.asarray(residuals, dtype=float)
     t = np.full_like(r, y_true)
-    fig, (ax_l, ax_g) = plt.subplots(1, 2, figsize=(10, 3.6))
-    for label, (fn, options) in losses.items():
-        ax_l.plot(r, fn(r, t, reduction="none", **options), label=label)
-        ax_g.plot(r, fn.grad(r, t, reduction="none", **options), label=label)
+    curves = {label: (fn(r, t, reduction="none", **options), fn.grad(r, t, reduction="none", **options))
+              for label, (fn, options) in losses.items()}
     xlabel = "residual $\\hat y - y$" if y_true == 0 else "prediction"
+    return _two_panels(r, curves, xlabel, "gradient", "gradient with respect to the prediction", title, {})
+
+
+def _two_panels(x, curves, xlabel, grad_label, grad_title, title, styles):
+    """Loss values on the left, gradients on the right: ``curves`` is ``{label: (values, gradients)}``."""
+    plt = _plt()
+    fig, (ax_l, ax_g) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for label, (values, grads) in curves.items():
+        ax_l.plot(x, values, label=label, **styles.get(label, {}))
+        ax_g.plot(x, grads, label=label, **styles.get(label, {}))
     ax_l.set(xlabel=xlabel, ylabel="loss", title="loss")
-    ax_g.set(xlabel=xlabel, ylabel="gradient", title="gradient with respect to the prediction")
+    ax_g.set(xlabel=xlabel, ylabel=grad_label, title=grad_title)
     for ax in (ax_l, ax_g):
         ax.grid(alpha=0.3)
         ax.axhline(0, color="k", lw=0.6)
@@ -87,19 +94,4 @@ def loss_and_gradient_values(x, curves, *, xlabel, title=None, grad_label="gradi
     Returns:
         The figure.
     """
-    plt = _plt()
-    styles = styles or {}
-    fig, (ax_l, ax_g) = plt.subplots(1, 2, figsize=(10, 3.6))
-    for label, (values, grads) in curves.items():
-        ax_l.plot(x, values, label=label, **styles.get(label, {}))
-        ax_g.plot(x, grads, label=label, **styles.get(label, {}))
-    ax_l.set(xlabel=xlabel, ylabel="loss", title="loss")
-    ax_g.set(xlabel=xlabel, ylabel=grad_label, title="gradient")
-    for ax in (ax_l, ax_g):
-        ax.grid(alpha=0.3)
-        ax.axhline(0, color="k", lw=0.6)
-    ax_l.legend()
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return _two_panels(x, curves, xlabel, grad_label, "gradient", title, styles or {})
