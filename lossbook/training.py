@@ -28,7 +28,7 @@ class LinearFit:
         return np.asarray(x) @ self.weights + self.bias
 
 
-def fit_linear(x, y, loss, *, outputs=None, lr=0.1, epochs=200, record_every=1, **options):
+def fit_linear(x, y, loss, *, outputs=None, lr=0.1, epochs=200, record_every=1, l2=0.0, **options):
     """Fit ``x @ W + b`` to ``y`` by full-batch gradient descent on ``loss`` (a ``lossbook.numpy`` function).
 
     The chain rule does the rest: with ``g = loss.grad(pred, y)`` (already divided by the batch for the mean),
@@ -41,6 +41,8 @@ def fit_linear(x, y, loss, *, outputs=None, lr=0.1, epochs=200, record_every=1, 
         outputs: ``None`` for one output per sample (``W`` has shape ``(d,)``), or the number of outputs
             (``W`` is ``(d, outputs)``; classes for cross-entropy, labels for multi-label).
         lr: learning rate. epochs: number of full-batch steps. record_every: record the loss every k epochs.
+        l2: strength ``lambda`` of a penalty ``lambda / 2 * ||W||^2`` added to the objective (the bias is not
+            penalised; ``history`` records the loss without the penalty). With the hinge loss this is a linear SVM.
         **options: hyperparameters passed to the loss (``delta=...``, ``from_logits=True``, ...).
     """
     x = np.asarray(x, dtype=float)
@@ -52,7 +54,7 @@ def fit_linear(x, y, loss, *, outputs=None, lr=0.1, epochs=200, record_every=1, 
         if epoch % record_every == 0:
             history.append(float(loss(pred, y, **options)))
         g = loss.grad(pred, y, **options)
-        w -= lr * (x.T @ g)
+        w -= lr * (x.T @ g + l2 * w)
         b -= lr * g.sum(axis=0)
     return LinearFit(w, b if outputs is not None else float(b), history)
 
