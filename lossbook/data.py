@@ -69,7 +69,7 @@ def multilabel(n=1000, *, num_features=5, num_labels=4, rarity=None, seed=0):
     x = rng.standard_normal((n, num_features))
     w = rng.standard_normal((num_features, num_labels))
     scores = x @ w + 0.5 * rng.standard_normal((n, num_labels))
-    b = -np.quantile(scores, 1 - rarity, axis=0)
+    b = -np.quantile(scores, 1 - rarity, axis=0).diagonal()  # column c's own quantile 1 - rarity[c]
     return x, (scores + b > 0).astype(float)
 
 
