@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import catalog
+from . import _checks, catalog
 
 TASKS = ("regression", "binary", "multi-class", "multi-label")
 LABELS = ("integer", "one-hot", "distribution")
@@ -48,6 +48,8 @@ def choose(task, *, labels=None, outliers=False, quantile=None, margin=False):
     if task not in TASKS:
         raise ValueError(f"task must be one of {', '.join(map(repr, TASKS))}; got {task!r}")
     if task == "regression":
+        if quantile is not None:
+            quantile = _checks.open_unit_interval("quantile", quantile)
         return _regression(outliers, quantile)
     if task == "binary":
         return _binary(margin)
