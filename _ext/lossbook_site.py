@@ -1,4 +1,4 @@
-"""Sphinx extension with the site's own settings: the student edition, and YAML-friendly configuration.
+"""Sphinx extension with the site's own settings: the student edition, no thebe scripts, YAML-friendly settings.
 
 The student edition is the book with every solution removed.
 
@@ -68,6 +68,19 @@ def _tuples(app, config):
     config.nitpick_ignore = [tuple(entry) for entry in config.nitpick_ignore]
 
 
+def _no_thebe(app):
+    # With thebe off, sphinx-thebe still writes `const THEBE_JS_URL = ...` into every page, and (Sphinx 7.4) twice,
+    # which the browser reports as a SyntaxError. Nothing uses it unless thebe is on, so it is not written at all.
+    if app.config.html_theme_options.get("launch_buttons", {}).get("thebe"):
+        return
+    import sphinx_thebe
+
+    for event in ("env-before-read-docs", "doctree-resolved"):
+        for listener in list(app.events.listeners.get(event, [])):
+            if listener.handler in (sphinx_thebe.init_thebe_core, sphinx_thebe.update_thebe_context):
+                app.disconnect(listener.id)
+
+
 def setup(app):
     app.setup_extension("sphinx_exercise")
     app.add_node(hidden_solution)
@@ -75,4 +88,5 @@ def setup(app):
     app.add_transform(RemoveHiddenSolutions)
     app.connect("config-inited", _edition)
     app.connect("config-inited", _tuples)
+    app.connect("builder-inited", _no_thebe)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
