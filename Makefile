@@ -1,13 +1,19 @@
-# lossbook: `make book` builds the site, `make test` runs every check. Both create .venv on first use.
+# lossbook: `make book` builds the site (both editions), `make test` runs every check. Both create .venv on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
 .PHONY: book test execute lab bench accuracy clean
 
+# Two editions of the book, each a full build (--all: warnings from every page, every time), zero warnings allowed.
+# The student edition (_ext/lossbook_site.py) leaves out the solutions, the notebooks' sources and the launch buttons.
+BUILD := $(BIN)/jupyter-book build . -W -n --keep-going --all
+
 book: $(VENV)/.installed
-	$(BIN)/jupyter-book build . -W -n --keep-going
-	@echo "The book is at $(CURDIR)/_build/html/index.html"
+	LOSSBOOK_EDITION=teacher $(BUILD)
+	LOSSBOOK_EDITION=student $(BUILD) --path-output _build/student
+	@echo "The book, with solutions:   $(CURDIR)/_build/html/index.html"
+	@echo "Student edition, without:   $(CURDIR)/_build/student/_build/html/index.html"
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest

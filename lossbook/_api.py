@@ -128,10 +128,10 @@ def docstring(record, backend_name, gradient=False):
     shape = "integer labels, shape ``y_pred.shape[:-1]``" if record.kind == "sparse" else "same shape as ``y_pred``"
     head = f"Gradient of the {record.title.lower()} with respect to ``y_pred``." if gradient else f"{record.title}."
     returns = (
-        "    The gradient, shape of ``y_pred``, of the reduced loss (for ``reduction='none'``: of the sum of the\n"
-        "    weighted values, i.e. each value's own gradient)."
+        "    The gradient of the reduced loss, shape of ``y_pred`` (for ``reduction='none'``, the gradient of the\n"
+        "    sum of the weighted values, i.e. each value's own gradient)."
         if gradient
-        else f"    The loss: a scalar, or for ``reduction='none'`` {_VALUES[record.kind]}."
+        else f"    The loss, a scalar; for ``reduction='none'``, {_VALUES[record.kind]}."
     )
     return f"""{head}
 

@@ -382,7 +382,7 @@ def has_exact_gradient(probe):
 
 def measure_grad(probe, dtype, backend, device="cpu"):
     """Max gradient error on a probe, in ULPs of the exact gradient (of the terms' size for soft BCE labels, see
-    :func:`_grad_scale`), over the elements where the loss is finite; None for losses without an oracle gradient."""
+    ``_grad_scale``), over the elements where the loss is finite; None for losses without an oracle gradient."""
     if not has_exact_gradient(probe):
         return None
     y_pred = probe.y_pred.astype(dtype).astype(np.float64)

@@ -1,0 +1,92 @@
+"""Sphinx extension with the site's own settings: the student edition, no thebe scripts, YAML-friendly settings.
+
+The student edition is the book with every solution removed.
+
+``LOSSBOOK_EDITION=student jupyter-book build .`` (``make book`` does this) sets sphinx-exercise's
+``hide_solutions`` and marks the title. Jupyter Book 1 has no option to override one Sphinx setting from the command
+line, and a second ``--config`` file would have to repeat the whole ``_config.yml``, hence the variable.
+
+sphinx-exercise's ``hide_solutions`` drops plain ``{solution}`` directives but not the gated form
+(``{solution-start}`` ... ``{solution-end}``, which the notebooks use because a solution holds code cells): the start
+directive returns nothing, so the solution's cells stay on the page and the orphan end node crashes the HTML writer
+(https://github.com/executablebooks/sphinx-exercise/issues/89). Here the start directive leaves a marker instead, and
+a transform removes everything from the marker to the matching end node.
+"""
+
+import os
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx_exercise.directive import SolutionStartDirective
+from sphinx_exercise.nodes import solution_end_node
+
+EDITIONS = ("teacher", "student")
+
+
+class hidden_solution(nodes.Element):
+    """Marks where a hidden gated solution starts; removed, with the solution, before writing."""
+
+
+class HidingSolutionStart(SolutionStartDirective):
+    def run(self):
+        out = super().run()  # records the start in sphinx-exercise's gated registry, as its structure checks expect
+        if self.config.hide_solutions:
+            return [hidden_solution()]
+        return out
+
+
+class RemoveHiddenSolutions(SphinxTransform):
+    default_priority = 5  # before sphinx-exercise merges gated solutions (priority 10)
+
+    def apply(self):
+        for marker in list(self.document.findall(hidden_solution)):
+            parent = marker.parent
+            start = parent.index(marker)
+            for end in range(start + 1, len(parent.children)):
+                if isinstance(parent.children[end], solution_end_node):
+                    break
+            else:  # sphinx-exercise's own check reports the missing end
+                parent.remove(marker)
+                continue
+            del parent.children[start:end + 1]
+
+
+def _edition(app, config):
+    edition = os.environ.get("LOSSBOOK_EDITION", "teacher")
+    if edition not in EDITIONS:
+        raise ValueError(f"LOSSBOOK_EDITION must be one of {EDITIONS}, got {edition!r}")
+    if edition == "student":
+        config.hide_solutions = True
+        config.html_title = f"{config.html_title} (student edition)"
+        # The notebooks hold the solutions: no copies of them (_sources) and no buttons that download or open them.
+        config.html_copy_source = False
+        config.html_theme_options = {**config.html_theme_options, "use_download_button": False, "launch_buttons": {}}
+
+
+def _tuples(app, config):
+    # _config.yml can only write lists; Sphinx compares nitpick_ignore entries with (type, target) tuples.
+    config.nitpick_ignore = [tuple(entry) for entry in config.nitpick_ignore]
+
+
+def _no_thebe(app):
+    # With thebe off, sphinx-thebe still writes `const THEBE_JS_URL = ...` into every page, and (Sphinx 7.4) twice,
+    # which the browser reports as a SyntaxError. Nothing uses it unless thebe is on, so it is not written at all.
+    if app.config.html_theme_options.get("launch_buttons", {}).get("thebe"):
+        return
+    import sphinx_thebe
+
+    for event in ("env-before-read-docs", "doctree-resolved"):
+        for listener in list(app.events.listeners.get(event, [])):
+            if listener.handler in (sphinx_thebe.init_thebe_core, sphinx_thebe.update_thebe_context):
+                app.disconnect(listener.id)
+
+
+def setup(app):
+    app.setup_extension("sphinx_exercise")
+    app.add_node(hidden_solution)
+    app.add_directive("solution-start", HidingSolutionStart, override=True)
+    app.add_transform(RemoveHiddenSolutions)
+    app.connect("config-inited", _edition)
+    app.connect("config-inited", _tuples)
+    app.connect("builder-inited", _no_thebe)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

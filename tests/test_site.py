@@ -1,0 +1,186 @@
+"""The built site, read as files: nothing loads from another host, MathJax is the site's own copy, the student
+edition has no solutions, the reference pages are complete, and Binder installs what requirements.txt pins.
+
+The `site` fixture (conftest.py) builds both editions once per test run; tests/test_book.py checks the build itself.
+"""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MATHJAX = "_static/mathjax/es5/tex-chtml.js"
+
+# <link rel=...> values that make the browser fetch the target (next/prev/search/canonical/... only name a page).
+LOADING_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "prefetch",
+                "manifest", "mask-icon", "preconnect", "dns-prefetch"}
+# Attributes that make the browser fetch a resource, per tag. <a href> is a hyperlink and may point anywhere.
+LOADING_ATTRS = {"script": ["src"], "img": ["src", "srcset"], "source": ["src", "srcset"], "iframe": ["src"],
+                 "embed": ["src"], "video": ["src", "poster"], "audio": ["src"], "track": ["src"],
+                 "object": ["data"], "input": ["src"], "image": ["href", "xlink:href"], "use": ["href", "xlink:href"]}
+CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*((?:https?:)?//[^'")\s]+)""", re.I)
+
+
+class Page(HTMLParser):
+    """The resources a page loads, its ids, its classes and its text."""
+
+    def __init__(self, path):
+        super().__init__(convert_charrefs=True)
+        self.loads, self.classes, self.scripts = [], [], []
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.classes += (attrs.get("class") or "").split()
+        urls = [attrs.get(name) for name in LOADING_ATTRS.get(tag, [])]
+        if tag == "link" and LOADING_RELS & set((attrs.get("rel") or "").lower().split()):
+            urls.append(attrs.get("href"))
+        if tag == "script" and attrs.get("src"):
+            self.scripts.append(attrs["src"])
+        for url in filter(None, urls):
+            self.loads += [u.strip().split()[0] for u in url.split(",") if u.strip()] if "srcset" in str(url) else [url]
+        self.loads += CSS_URL.findall(attrs.get("style") or "")
+
+    def handle_data(self, data):
+        self.loads += CSS_URL.findall(data) if self.lasttag == "style" else []
+
+
+def external(url):
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") or url.startswith("//")
+
+
+def pages(html):
+    return sorted(p for p in html.rglob("*.html") if "_static" not in p.parts)
+
+
+@pytest.fixture(scope="module")
+def teacher(site):
+    return site["teacher"].require()
+
+
+@pytest.fixture(scope="module")
+def student(site):
+    return site["student"].require()
+
+
+@pytest.mark.parametrize("edition", ["teacher", "student"])
+def test_nothing_loads_from_another_host(site, edition):
+    html = site[edition].require()
+    found = {str(p.relative_to(html)): [u for u in Page(p).loads if external(u)] for p in pages(html)}
+    assert len(found) >= 10, "too few pages: did the build run?"
+    assert not {page: urls for page, urls in found.items() if urls}
+    # Stylesheets must not pull fonts or other files from the internet either (Google Fonts and the like).
+    css = {str(p.relative_to(html)): CSS_URL.findall(p.read_text(encoding="utf-8", errors="replace"))
+           for p in html.rglob("*.css")}
+    assert not {name: urls for name, urls in css.items() if urls}
+
+
+def test_mathjax_is_the_sites_own_copy(teacher):
+    with_math = 0
+    for path in pages(teacher):
+        page = Page(path)
+        mathjax = [s for s in page.scripts if "mathjax" in s.lower()]
+        if "math" in page.classes:
+            with_math += 1
+            assert len(mathjax) == 1 and mathjax[0].split("?")[0].endswith(MATHJAX), (path.name, mathjax)
+        else:
+            assert len(mathjax) <= 1, (path.name, mathjax)  # Sphinx may add it anyway; never twice
+    assert with_math >= 6  # every chapter has formulas
+    assert (teacher / MATHJAX).is_file()
+    fonts = teacher / "_static/mathjax/es5/output/chtml/fonts/woff-v2"
+    assert len(list(fonts.glob("*.woff"))) >= 20
+    # Jupyter Book adds a <script> for every .js under the static paths when a top-level _static/ exists: then the
+    # MathJax extensions would all be loaded on every page (see _config.yml). No page may load them.
+    extensions = [s for p in pages(teacher) for s in Page(p).scripts if "input/tex/extensions" in s]
+    assert not extensions
+
+
+def _count(html, pattern):
+    return {p.stem: len(re.findall(pattern, p.read_text(encoding="utf-8"))) for p in pages(html / "book")}
+
+
+def test_student_edition_has_exercises_but_no_solutions(teacher, student):
+    exercises_t = _count(teacher, r'class="exercise[ "]')
+    exercises_s = _count(student, r'class="exercise[ "]')
+    solutions_t = _count(teacher, r'class="solution[ "]')
+    solutions_s = _count(student, r'class="solution[ "]')
+    assert sum(exercises_t.values()) >= 10 and exercises_s == exercises_t
+    assert sum(solutions_t.values()) >= 10, "the teacher edition should show the solutions"
+    assert not any(solutions_s.values()), solutions_s
+    for path in student.rglob("*"):  # nothing else carries a solution: no notebook copies, no search index text
+        if path.is_file() and path.suffix in (".html", ".js", ".ipynb", ".txt", ".md"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert "solution-start" not in text and 'id="solution-content"' not in text, path
+    assert not (student / "_sources").exists()
+    # A solution's code is gone from the page, not just hidden: take one from the teacher edition.
+    teacher_page = (teacher / "book/regression.html").read_text(encoding="utf-8")
+    solution = teacher_page[teacher_page.index('class="solution'):]
+    code = re.search(r'<div class="highlight[^"]*"><pre>(.*?)</pre>', solution, re.S)
+    first_line = re.sub(r"<[^>]+>", "", code.group(1)).strip().split("\n")[0]
+    assert first_line and first_line not in re.sub(r"<[^>]+>", "", (student / "book/regression.html").read_text())
+
+
+def test_student_edition_is_marked_and_has_no_launch_buttons(teacher, student):
+    assert "(student edition)" in (student / "book/regression.html").read_text(encoding="utf-8")
+    assert "(student edition)" not in (teacher / "book/regression.html").read_text(encoding="utf-8")
+    for html, expected in ((teacher, True), (student, False)):
+        page = (html / "book/regression.html").read_text(encoding="utf-8")
+        assert ("colab.research.google.com/github/lossbook/lossbook/blob/main/book/regression.ipynb" in page) is expected
+        assert ("mybinder.org/v2/gh/lossbook/lossbook/main" in page) is expected
+        assert "github.com/lossbook/lossbook" in page  # the repository button
+
+
+def test_bibliography_lists_every_entry(teacher):
+    bib = (ROOT / "book/references.bib").read_text()
+    titles = [re.sub(r"[{}]", "", t) for t in re.findall(r"^\s*title\s*=\s*\{(.*)\},\s*$", bib, re.M)]
+    assert len(titles) == len(re.findall(r"^@\w+\{", bib, re.M)) >= 12
+    page = (teacher / "book/bibliography.html").read_text(encoding="utf-8")
+    assert page.count('role="doc-biblioentry"') == len(titles)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page)).lower()
+    missing = [t for t in titles if t.lower() not in text]
+    assert not missing, missing
+
+
+def test_glossary_defines_the_terms(teacher):
+    page = (teacher / "book/glossary.html").read_text(encoding="utf-8")
+    terms = re.findall(r'<dt id="term-([^"]+)"', page)
+    for term in ["Loss", "Logit", "Softmax", "Label-smoothing", "Margin", "ULP", "Log-sum-exp", "pos_weight"]:
+        assert term in terms, (term, terms)
+
+
+def test_api_reference_documents_every_loss_with_its_formula(teacher):
+    from lossbook import catalog
+
+    page = (teacher / "book/api.html").read_text(encoding="utf-8")
+    for name, record in catalog.RECORDS.items():
+        for target in (f"lossbook.numpy.{name}", f"lossbook.numpy.{name}.grad", f"lossbook.torch.{name}",
+                       f"lossbook.torch.{record.module}"):
+            assert f'id="{target}"' in page, target
+    for target in ("lossbook.choose", "lossbook.catalog.get", "lossbook.torch.chunked_cross_entropy",
+                   "lossbook.data.line", "lossbook.training.fit_linear", "lossbook.plotting.loss_and_gradient"):
+        assert f'id="{target}"' in page, target
+    assert page.count('<div class="math notranslate nohighlight">') >= 2 * len(catalog.RECORDS)
+
+
+def _pins(path):
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line and not line.startswith("-"):
+            name, sep, version = line.partition("==")
+            assert sep and version, f"{path.name}: not an exact pin: {line}"
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def test_binder_pins_agree_with_requirements():
+    project, binder = _pins(ROOT / "requirements.txt"), _pins(ROOT / "binder/requirements.txt")
+    assert {"numpy", "torch", "matplotlib"} <= set(binder)
+    assert {name: v for name, v in binder.items() if project.get(name) != v} == {}
+    post_build = ROOT / "binder/postBuild"
+    assert "pip install" in post_build.read_text() and "-e ." in post_build.read_text()
+    assert post_build.stat().st_mode & 0o111, "binder/postBuild must be executable"
