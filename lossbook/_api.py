@@ -126,6 +126,7 @@ def docstring(record, backend_name, gradient=False):
     """The docstring of a public loss function (or of its ``.grad``), generated from its catalog record."""
     hypers = "".join(f"    {h.name}: {h.doc} Default ``{h.default!r}``.\n" for h in record.hyperparameters)
     shape = "integer labels, shape ``y_pred.shape[:-1]``" if record.kind == "sparse" else "same shape as ``y_pred``"
+    target = record.target if "shape" in record.target else f"{record.target}; {shape}"
     head = f"Gradient of the {record.title.lower()} with respect to ``y_pred``." if gradient else f"{record.title}."
     returns = (
         "    The gradient of the reduced loss, shape of ``y_pred`` (for ``reduction='none'``, the gradient of the\n"
@@ -143,7 +144,7 @@ def docstring(record, backend_name, gradient=False):
 
 Args:
     y_pred: predictions ({record.activation}).
-    y_true: targets: {record.target}; {shape}.
+    y_true: targets: {target}.
 {hypers}    weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
         value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
     reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` ({_VALUES[record.kind]}).

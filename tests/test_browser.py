@@ -99,12 +99,6 @@ def _open(browser, url):
                                      and d.execute_script("return document.readyState") == "complete")
 
 
-def _favicon(entry):
-    # The browser itself asks the server root for /favicon.ico; the site does not link one, and on GitHub Pages
-    # (https://lossbook.github.io/lossbook/) that request goes to another site's root anyway.
-    return "/favicon.ico " in entry["message"] and "404" in entry["message"]
-
-
 # Waits for MathJax (when the page loads it) and for every image, then reports what the page shows.
 INSPECT = r"""
 const done = arguments[arguments.length - 1];
@@ -151,7 +145,7 @@ def test_page_renders(browser, servers, edition, page):
     STATS["seconds"] += time.perf_counter() - start
     STATS["pages"] += 1
 
-    severe = [entry["message"] for entry in logs if entry["level"] == "SEVERE" and not _favicon(entry)]
+    severe = [entry["message"] for entry in logs if entry["level"] == "SEVERE"]
     assert not severe, severe
     foreign = [url for url in seen["resources"] if not url.startswith(base) and not url.startswith("data:")]
     assert not foreign, foreign
@@ -190,7 +184,7 @@ def test_index_redirects_to_the_intro(browser, servers, edition):
     base, _ = servers[edition]
     browser.get(base)  # index.html only holds a redirect
     WebDriverWait(browser, 30).until(lambda d: d.current_url.endswith(f"{TOC['root']}.html"))
-    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and not _favicon(e)]
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
 
 
 def test_search_finds_huber(browser, servers):
@@ -203,4 +197,4 @@ def test_search_finds_huber(browser, servers):
     results = browser.find_elements(By.CSS_SELECTOR, "#search-results ul.search li")
     pages = {r.find_element(By.TAG_NAME, "a").get_attribute("href").split("#")[0].rsplit("/", 1)[-1] for r in results}
     assert "regression.html" in pages, pages
-    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and not _favicon(e)]
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
