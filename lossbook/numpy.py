@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _api, catalog
+from ._smoothing import smooth_binary, smooth_categorical
 
 _LOG2 = float(np.log(2.0))
 
@@ -121,14 +122,6 @@ def _softmax_minus(z, y):
     return g
 
 
-def _smooth_binary(y, label_smoothing):
-    return y * (1 - label_smoothing) + 0.5 * label_smoothing if label_smoothing else y
-
-
-def _smooth_categorical(y, label_smoothing):
-    return y * (1 - label_smoothing) + label_smoothing / y.shape[-1] if label_smoothing else y
-
-
 # ---------------------------------------------------------------------------------------------------- regression
 
 
@@ -200,7 +193,7 @@ def _log_cosh_grad(y_pred, y_true):
 
 
 def _binary_cross_entropy(y_pred, y_true, from_logits, pos_weight, label_smoothing):
-    y = _smooth_binary(y_true, label_smoothing)
+    y = smooth_binary(y_true, label_smoothing)
     w = 1 if pos_weight is None else pos_weight
     if from_logits:
         return w * _mul0(y, _softplus(-y_pred)) + _mul0(1 - y, _softplus(y_pred))
@@ -208,7 +201,7 @@ def _binary_cross_entropy(y_pred, y_true, from_logits, pos_weight, label_smoothi
 
 
 def _binary_cross_entropy_grad(y_pred, y_true, from_logits, pos_weight, label_smoothing):
-    y = _smooth_binary(y_true, label_smoothing)
+    y = smooth_binary(y_true, label_smoothing)
     w = 1 if pos_weight is None else pos_weight
     if from_logits:
         return -w * y * _sigmoid(-y_pred) + (1 - y) * _sigmoid(y_pred)
@@ -244,14 +237,14 @@ def _zero_one_grad(y_pred, y_true, threshold):
 
 
 def _categorical_cross_entropy(y_pred, y_true, from_logits, label_smoothing):
-    y = _smooth_categorical(y_true, label_smoothing)
+    y = smooth_categorical(y_true, label_smoothing)
     if from_logits:
         return _mul0(y, _neg_log_softmax(y_pred)).sum(axis=-1)
     return -_xlogy(y, y_pred).sum(axis=-1)
 
 
 def _categorical_cross_entropy_grad(y_pred, y_true, from_logits, label_smoothing):
-    y = _smooth_categorical(y_true, label_smoothing)
+    y = smooth_categorical(y_true, label_smoothing)
     if from_logits:
         return _softmax_minus(y_pred, y)
     return -_div0(y, y_pred)

@@ -24,6 +24,7 @@ import torch
 from torch import nn
 
 from . import _api, _checks, catalog
+from ._smoothing import smooth_binary, smooth_categorical
 
 # ---------------------------------------------------------------------------------------------------- conversions
 
@@ -138,14 +139,6 @@ def _neg_log_softmax(z):
     return d + _log1p(e.sum(dim=-1, keepdim=True))
 
 
-def _smooth_binary(y, label_smoothing):
-    return y * (1 - label_smoothing) + 0.5 * label_smoothing if label_smoothing else y
-
-
-def _smooth_categorical(y, label_smoothing):
-    return y * (1 - label_smoothing) + label_smoothing / y.shape[-1] if label_smoothing else y
-
-
 # ---------------------------------------------------------------------------------------------------- regression
 
 
@@ -191,7 +184,7 @@ def _log_cosh(y_pred, y_true):
 
 
 def _binary_cross_entropy(y_pred, y_true, from_logits, pos_weight, label_smoothing):
-    y = _smooth_binary(y_true, label_smoothing)
+    y = smooth_binary(y_true, label_smoothing)
     w = 1 if pos_weight is None else pos_weight
     if from_logits:
         return w * _mul0(y, _softplus(-y_pred)) + _mul0(1 - y, _softplus(y_pred))
@@ -216,7 +209,7 @@ def _zero_one(y_pred, y_true, threshold):
 
 
 def _categorical_cross_entropy(y_pred, y_true, from_logits, label_smoothing):
-    y = _smooth_categorical(y_true, label_smoothing)
+    y = smooth_categorical(y_true, label_smoothing)
     if from_logits:
         return _mul0(y, _neg_log_softmax(y_pred)).sum(dim=-1)
     return -_xlogy(y, y_pred).sum(dim=-1)
