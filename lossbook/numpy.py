@@ -57,7 +57,7 @@ BACKEND = _api.Backend("numpy", _as_float, _as_labels, _upcast, _cast)
 
 def _mul0(a, b):
     """``a * b``, but 0 where ``a == 0`` even if ``b`` is infinite (the limit the losses need)."""
-    return np.where(a == 0, 0, a * np.where(a == 0, 1, b))
+    return a * np.where(a == 0, 0, b)
 
 
 def _xlogy(x, y):

@@ -109,8 +109,7 @@ def _log1p(x):
 
 def _mul0(a, b):
     """``a * b``, but 0 where ``a == 0`` even if ``b`` is infinite; the gradient there is 0, never NaN."""
-    zero = a == 0
-    return torch.where(zero, 0.0, a * torch.where(zero, 1.0, b))
+    return a * torch.where(a == 0, 0.0, b)  # one select: the product is 0 there, and so are both gradients
 
 
 def _xlogy(x, y):
