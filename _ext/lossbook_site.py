@@ -13,9 +13,13 @@ directive returns nothing, so the solution's cells stay on the page and the orph
 a transform removes everything from the marker to the matching end node.
 """
 
+import dataclasses
 import os
 
+import sphinxcontrib.bibtex.plugin
 from docutils import nodes
+from sphinxcontrib.bibtex.style.referencing import BracketStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 from sphinx.transforms import SphinxTransform
 from sphinx_exercise.directive import SolutionStartDirective
 from sphinx_exercise.nodes import solution_end_node
@@ -79,6 +83,28 @@ def _no_thebe(app):
         for listener in list(app.events.listeners.get(event, [])):
             if listener.handler in (sphinx_thebe.init_thebe_core, sphinx_thebe.update_thebe_context):
                 app.disconnect(listener.id)
+
+
+def _round_brackets():
+    return BracketStyle(left="(", right=")")
+
+
+@dataclasses.dataclass
+class RoundAuthorYearStyle(AuthorYearReferenceStyle):
+    """Author-year citations in round brackets, as books print them: "Huber (1964)", "(Koenker and Bassett, 1978)".
+
+    sphinxcontrib-bibtex's ``author_year`` style uses square brackets; ``bibtex_reference_style: author_year_round``
+    in _config.yml selects this one."""
+
+    bracket_parenthetical: BracketStyle = dataclasses.field(default_factory=_round_brackets)
+    bracket_textual: BracketStyle = dataclasses.field(default_factory=_round_brackets)
+    bracket_author: BracketStyle = dataclasses.field(default_factory=_round_brackets)
+    bracket_label: BracketStyle = dataclasses.field(default_factory=_round_brackets)
+    bracket_year: BracketStyle = dataclasses.field(default_factory=_round_brackets)
+
+
+sphinxcontrib.bibtex.plugin.register_plugin(
+    "sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYearStyle)
 
 
 def setup(app):
