@@ -89,6 +89,11 @@ def _ids(path):
     return frozenset(_Ids(Path(path).read_text(encoding="utf-8")).ids)
 
 
+def _severe(browser):
+    """The console errors logged since the last call (reading the log empties it)."""
+    return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
 def _open(browser, url):
     """Load a page and wait until it is the current, fully loaded document (get() sometimes returns while the
     previous document is still current, and a script would then run there)."""
@@ -137,15 +142,14 @@ const within = (promise, ms) => Promise.race([promise.then(() => true),
 def test_page_renders(browser, servers, edition, page):
     base, html = servers[edition]
     start = time.perf_counter()
-    browser.get_log("browser")  # drop what earlier pages logged
+    _severe(browser)  # drop what earlier pages logged
     _open(browser, base + page)
     seen = browser.execute_async_script(INSPECT)
     assert "scriptError" not in seen, seen.get("scriptError")
-    logs = browser.get_log("browser")
+    severe = _severe(browser)
     STATS["seconds"] += time.perf_counter() - start
     STATS["pages"] += 1
 
-    severe = [entry["message"] for entry in logs if entry["level"] == "SEVERE"]
     assert not severe, severe
     foreign = [url for url in seen["resources"] if not url.startswith(base) and not url.startswith("data:")]
     assert not foreign, foreign
@@ -184,7 +188,8 @@ def test_index_redirects_to_the_intro(browser, servers, edition):
     base, _ = servers[edition]
     browser.get(base)  # index.html only holds a redirect
     WebDriverWait(browser, 30).until(lambda d: d.current_url.endswith(f"{TOC['root']}.html"))
-    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    severe = _severe(browser)
+    assert not severe, severe
 
 
 def test_search_finds_huber(browser, servers):
@@ -197,4 +202,5 @@ def test_search_finds_huber(browser, servers):
     results = browser.find_elements(By.CSS_SELECTOR, "#search-results ul.search li")
     pages = {r.find_element(By.TAG_NAME, "a").get_attribute("href").split("#")[0].rsplit("/", 1)[-1] for r in results}
     assert "regression.html" in pages, pages
-    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    severe = _severe(browser)
+    assert not severe, severe
