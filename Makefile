@@ -26,10 +26,10 @@ lab: $(VENV)/.installed
 	$(BIN)/jupyter lab book/
 
 bench: $(VENV)/.installed
-	$(BIN)/python -m lossbook.bench
+	$(BIN)/python -m lossbook.book.bench
 
 accuracy: $(VENV)/.installed
-	$(BIN)/python -m lossbook.accuracy
+	$(BIN)/python -m lossbook.book.accuracy
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

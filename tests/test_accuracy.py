@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from lossbook import accuracy
+from lossbook.book import accuracy
 from lossbook import numpy as lbn
 from lossbook import torch as lbt
 

@@ -19,7 +19,7 @@ DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 
 
 def test_import_lossbook_does_not_import_torch():
-    code = "import sys, lossbook, lossbook.numpy, lossbook.data, lossbook.training, lossbook.plotting; " \
+    code = "import sys, lossbook, lossbook.numpy, lossbook.book.data, lossbook.book.training, lossbook.book.plotting; " \
            "print('torch' in sys.modules, 'matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

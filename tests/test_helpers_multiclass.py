@@ -4,7 +4,7 @@ plotting.loss_and_gradient_values."""
 import numpy as np
 import pytest
 
-from lossbook import data, plotting, training
+from lossbook.book import data, plotting, training
 
 
 def test_mixture_on_grid_is_a_distribution_with_its_modes_at_the_means():

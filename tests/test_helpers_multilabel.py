@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lossbook import data
+from lossbook.book import data
 
 
 def test_multilabel_shapes_and_label_frequencies():

@@ -161,7 +161,7 @@ def test_api_reference_documents_every_loss_with_its_formula(teacher):
                        f"lossbook.torch.{record.module}"):
             assert f'id="{target}"' in page, target
     for target in ("lossbook.choose", "lossbook.catalog.get", "lossbook.torch.chunked_cross_entropy",
-                   "lossbook.data.line", "lossbook.training.fit_linear", "lossbook.plotting.loss_and_gradient"):
+                   "lossbook.book.data.line", "lossbook.book.training.fit_linear", "lossbook.book.plotting.loss_and_gradient"):
         assert f'id="{target}"' in page, target
     assert page.count('<div class="math notranslate nohighlight">') >= 2 * len(catalog.RECORDS)
 

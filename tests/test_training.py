@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from lossbook import data, training
+from lossbook.book import data, training
 from lossbook import numpy as lbn
 
 

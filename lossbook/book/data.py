@@ -1,6 +1,6 @@
 """Small synthetic data sets for the book's experiments. Every generator takes a ``seed`` and is deterministic.
 
->>> from lossbook import data
+>>> from lossbook.book import data
 >>> x, y = data.line_with_outliers(n=50, seed=0)
 >>> x.shape, y.shape
 ((50,), (50,))

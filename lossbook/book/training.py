@@ -2,7 +2,8 @@
 a plain PyTorch loop.
 
 >>> import numpy as np
->>> from lossbook import numpy as lbn, training
+>>> from lossbook import numpy as lbn
+>>> from lossbook.book import training
 >>> x = np.linspace(0, 1, 20)[:, None]
 >>> fit = training.fit_linear(x, 3 * x[:, 0] + 1, lbn.mse, lr=0.5, epochs=2000)
 >>> np.round(fit.weights, 3), round(fit.bias, 3)

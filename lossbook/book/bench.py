@@ -1,4 +1,4 @@
-"""Speed and memory of lossbook against PyTorch's built-ins: ``python -m lossbook.bench``.
+"""Speed and memory of lossbook against PyTorch's built-ins: ``python -m lossbook.book.bench``.
 
 Every comparison is measured in the same run: the median of repeated timings after a warm-up, on the same inputs.
 
@@ -148,9 +148,9 @@ def _fwd_bwd(fn, x, t):
 def bench_losses(device, sizes):
     """lossbook (PyTorch backend) against the built-in, forward and forward+backward; NumPy against PyTorch on CPU."""
     torch = _torch()
-    from . import catalog
-    from . import numpy as lbn
-    from . import torch as lbt
+    from .. import catalog
+    from .. import numpy as lbn
+    from .. import torch as lbt
 
     rows = []
     for loss in catalog.names():
@@ -189,7 +189,7 @@ def bench_cross_entropy(device, shapes, dtype="float32"):
     """Cross-entropy at N x C: lossbook's plain and chunked forms against F.cross_entropy (and torch.compile on CUDA)."""
     torch = _torch()
     F = torch.nn.functional
-    from . import torch as lbt
+    from .. import torch as lbt
 
     tdtype = getattr(torch, dtype)
     candidates = {
@@ -287,7 +287,7 @@ def cross_entropy_table(results):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m lossbook.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m lossbook.book.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--quick", action="store_true", help="small sizes only (a smoke test)")
     parser.add_argument("--json", help="write the results to this file")

@@ -1,6 +1,6 @@
 """How accurate is each loss? An mpmath oracle, adversarial inputs, and errors measured in ULPs.
 
-Run the report with ``python -m lossbook.accuracy`` (add ``--quick`` for a smaller input set). For every loss,
+Run the report with ``python -m lossbook.book.accuracy`` (add ``--quick`` for a smaller input set). For every loss,
 backend and dtype it prints the largest error in units in the last place (ULP) of the exact value, the input where
 it happens, and the same figure for PyTorch's built-in where there is one.
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import catalog
+from .. import catalog
 
 DIGITS = 80
 
@@ -295,13 +295,13 @@ def _values(backend, probe, dtype, device="cpu"):
     y_pred = probe.y_pred.astype(dtype)
     y_true = probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype)
     if backend == "numpy":
-        from . import numpy as lb
+        from .. import numpy as lb
 
         with np.errstate(all="ignore"):
             return getattr(lb, probe.loss)(y_pred, y_true, **probe.options, reduction="none")
     import torch
 
-    from . import torch as lb
+    from .. import torch as lb
 
     return getattr(lb, probe.loss)(torch.from_numpy(y_pred).to(device), torch.from_numpy(y_true).to(device),
                                    **probe.options, reduction="none").cpu().numpy()
@@ -357,13 +357,13 @@ def _grad_values(backend, probe, dtype, device="cpu"):
     y_pred = probe.y_pred.astype(dtype)
     y_true = probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype)
     if backend == "numpy":
-        from . import numpy as lb
+        from .. import numpy as lb
 
         with np.errstate(all="ignore"):
             return getattr(lb, probe.loss).grad(y_pred, y_true, **probe.options, reduction="none")
     import torch
 
-    from . import torch as lb
+    from .. import torch as lb
 
     x = torch.from_numpy(y_pred).to(device).requires_grad_()
     getattr(lb, probe.loss)(x, torch.from_numpy(y_true).to(device), **probe.options, reduction="none").sum().backward()
@@ -487,7 +487,7 @@ def summary(rows):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m lossbook.accuracy", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m lossbook.book.accuracy", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-class probes")
     args = parser.parse_args(argv)
     rows = report(quick=args.quick)
