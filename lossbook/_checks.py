@@ -4,6 +4,10 @@ Every check raises a ``ValueError`` or ``TypeError`` whose message names the arg
 what was given. The checks only use what NumPy arrays and PyTorch tensors have in common (``.shape``,
 comparisons, ``.any()``, ``.min()``, ``.max()``), so both backends raise the very same messages.
 NaN passes the range checks and propagates, as in PyTorch.
+
+Two sorts: checks of types, shapes and hyperparameters look only at Python values and shapes and always run;
+checks of the values inside arrays ("Value checks" below) read the data, which on a GPU means waiting for it, and
+are skipped when validation is switched off (``lossbook.set_validation(False)``).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ def _number(name, value, expected):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be {expected}, got {type(value).__name__} {value!r}")
     value = float(value)
-    if math.isnan(value):
+    if value != value:  # NaN (written without math.isnan, which torch.compile cannot trace on a float input)
         raise ValueError(f"{name} must be {expected}, got nan")
     return value
 
@@ -150,7 +154,6 @@ def weight_shape(name, weight, value_shape, per_sample_shape):
         expected = " or ".join(shape_str(s) for s in allowed)
         raise ValueError(f"{name} must have shape {expected} (one weight per sample or per loss value), "
                          f"got {shape_str(weight.shape)}")
-    non_negative_values(name, weight)
 
 
 def class_vector(name, value, num_classes, allow_scalar):
@@ -159,7 +162,20 @@ def class_vector(name, value, num_classes, allow_scalar):
         expected = f"be a scalar or have shape ({num_classes},)" if allow_scalar else f"have shape ({num_classes},)"
         raise ValueError(f"{name} must {expected} (one value per class, y_pred has {num_classes} classes on its "
                          f"last axis), got shape {shape_str(value.shape)}")
-    non_negative_values(name, value)
+
+
+def element_array(name, value, shape):
+    """A hyperparameter given per element of ``y_pred`` (or as one number for all)."""
+    if tuple(value.shape) not in ((), tuple(shape)):
+        raise ValueError(f"{name} must be a scalar or have the shape of y_pred {shape_str(shape)}, "
+                         f"got shape {shape_str(value.shape)}")
+
+
+def exactly_one(name_a, a, name_b, b):
+    """Exactly one of two alternative hyperparameters is given."""
+    if (a is None) == (b is None):
+        got = "neither" if a is None else "both"
+        raise ValueError(f"exactly one of {name_a} and {name_b} must be given, got {got}")
 
 
 # Value checks.
@@ -169,9 +185,20 @@ def _range_text(x):
     return f"values from {float(x.min()):g} to {float(x.max()):g}"
 
 
-def non_negative_values(name, x):
+def non_negative_values(name, x, what=None):
     if bool((x < 0).any()):
-        raise ValueError(f"{name} must be non-negative, got {_range_text(x)}")
+        expected = f"hold non-negative {what}" if what else "be non-negative"
+        raise ValueError(f"{name} must {expected}, got {_range_text(x)}")
+
+
+def positive_finite_values(name, x):
+    if not bool(((x > 0) & (x < math.inf)).all()):
+        raise ValueError(f"{name} must hold positive, finite values, got {_range_text(x)}")
+
+
+def finite_values(name, x):
+    if not bool(((x > -math.inf) & (x < math.inf)).all()):
+        raise ValueError(f"{name} must hold finite values, got {_range_text(x)}")
 
 
 def in_unit_interval(name, x, what, hint=""):
@@ -181,6 +208,14 @@ def in_unit_interval(name, x, what, hint=""):
 
 def probabilities(name, x):
     in_unit_interval(name, x, "probabilities", "; pass from_logits=True if these are logits (raw scores)")
+
+
+def targets_in_unit_interval(name, x, what):
+    """Targets in [0, 1]: unlike a NaN prediction (which propagates, as a sign that training diverged), a NaN
+    target is a bug in the data and is refused."""
+    if bool((x != x).any()):
+        raise ValueError(f"{name} must hold {what} in [0, 1], got NaN")
+    in_unit_interval(name, x, what)
 
 
 def log_probabilities(name, x):

@@ -1,9 +1,5 @@
-"""The PyTorch backend: every loss as a function ``loss(y_pred, y_true, *, <hyperparameters>, weight, reduction)``
-that works with autograd on any device and float dtype, and one ``nn.Module`` per loss for training loops.
-
-This module holds only the math, the same formulas as ``lossbook.numpy`` written with torch operations.
-Argument checks, weights and reductions are shared (``lossbook._api``), so both backends raise the same errors.
-float16 and bfloat16 inputs are computed in float32 and the result is returned in the input dtype.
+"""The PyTorch backend: every loss as ``loss(y_pred, y_true, *, <hyperparameters>, weight=None, reduction="mean")``,
+working with autograd on any device and float dtype, and one ``nn.Module`` per loss for training loops.
 
 >>> import torch
 >>> from lossbook import torch as lbt
@@ -12,292 +8,768 @@ float16 and bfloat16 inputs are computed in float32 and the result is returned i
 >>> loss.backward()
 >>> loss.item(), y_pred.grad.tolist()
 (1.3125, [0.25, 0.5])
+
+Each loss runs through one custom ``torch.autograd.Function`` (``lossbook._torch_backend``) whose forward pass
+evaluates the formula of ``lossbook.formulas`` (shared with the NumPy backend) and keeps its analytic gradient.
+This file is generated from ``lossbook.catalog`` by ``python -m lossbook._generate``: change the catalog, not this
+file (``tests/test_generated.py`` fails when the two disagree).
 """
 
 from __future__ import annotations
 
-import math
-import os
-import warnings
+from typing import Union
 
+import numpy.typing as npt
 import torch
-from torch import nn
 
-from . import _api, _checks, catalog
-from ._smoothing import smooth_binary, smooth_categorical
+from . import _torch_backend as _backend
+from ._large_vocabulary import chunked_cross_entropy, linear_cross_entropy
+from ._typing import Reduction
 
-# ---------------------------------------------------------------------------------------------------- conversions
-
-
-def _dtype_name(dtype):
-    return str(dtype).replace("torch.", "")
+Array = Union[torch.Tensor, npt.ArrayLike]
 
 
-def _as_float(x, name, like=None):
-    if not isinstance(x, torch.Tensor):
-        try:
-            x = torch.as_tensor(x, device=None if like is None else like.device)
-        except (TypeError, ValueError, RuntimeError):
-            raise TypeError(f"{name} must be a real numeric array, got {type(x).__name__}") from None
-    if x.is_complex() or x.dtype not in _REAL:
-        raise TypeError(f"{name} must be a real numeric array, got dtype {_dtype_name(x.dtype)}")
-    if like is not None:
-        if x.device != like.device:
-            raise ValueError(f"{name} is on {x.device} but y_pred is on {like.device}; move both to one device")
-        return x.to(like.dtype)
-    return x if x.is_floating_point() else x.to(torch.get_default_dtype())
+__all__ = ['mse', 'mae', 'huber', 'smooth_l1', 'quantile', 'log_cosh', 'binary_cross_entropy', 'hinge', 'squared_hinge', 'zero_one', 'categorical_cross_entropy', 'sparse_categorical_cross_entropy', 'kl_divergence', 'gaussian_nll', 'poisson_nll', 'MSELoss', 'MAELoss', 'HuberLoss', 'SmoothL1Loss', 'QuantileLoss', 'LogCoshLoss', 'BinaryCrossEntropyLoss', 'HingeLoss', 'SquaredHingeLoss', 'ZeroOneLoss', 'CategoricalCrossEntropyLoss', 'SparseCategoricalCrossEntropyLoss', 'KLDivergenceLoss', 'GaussianNLLLoss', 'PoissonNLLLoss', 'chunked_cross_entropy', 'linear_cross_entropy']
 
 
-_REAL = {torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
-         torch.float16, torch.bfloat16, torch.float32, torch.float64}
+def mse(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Mean squared error.
 
+    .. math::
 
-def _as_labels(x, name, like):
-    if not isinstance(x, torch.Tensor):
-        x = torch.as_tensor(x, device=like.device)
-    if x.is_floating_point() or x.is_complex() or x.dtype == torch.bool:
-        raise TypeError(f"{name} must hold integer class labels, got dtype {_dtype_name(x.dtype)}")
-    if x.device != like.device:
-        raise ValueError(f"{name} is on {x.device} but y_pred is on {like.device}; move both to one device")
-    return x.long()
+        \ell(\hat y, y) = (\hat y - y)^2
 
+    The squared residual. Large errors dominate, so it is sensitive to outliers; its minimiser is the conditional mean, and it is the negative log-likelihood of Gaussian noise up to constants.
 
-def _upcast(x):
-    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+    Args:
+        y_pred: predictions (linear (identity)).
+        y_true: targets: real values, same shape as y_pred.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per element, shape of ``y_pred``).
 
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per element, shape of ``y_pred``.
 
-def _cast(x, dtype):
-    return x.to(dtype)
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
 
-
-def _accelerate(kernel):
-    """With ``LOSSBOOK_COMPILE=1``, run the kernel on CUDA through ``torch.compile``: the dozen small element-wise
-    operations of a numerically careful formula become one fused kernel forward and one backward, at about the
-    speed and memory of PyTorch's own fused losses (``python -m lossbook.bench --device cuda`` measures both).
-
-    It is opt-in because the fused code rounds differently: on an H100 it measured up to 10 ULP on the adversarial
-    inputs where the eager kernels stay within 4, and it can flush float32 gradients below 1e-38 to zero. On the
-    CPU, by default, or if compilation fails, the kernel runs eagerly."""
-    compiled = None
-
-    def run(y_pred, y_true, **options):
-        nonlocal compiled
-        if y_pred.device.type != "cuda" or os.environ.get("LOSSBOOK_COMPILE", "0") != "1" or compiled is False:
-            return kernel(y_pred, y_true, **options)
-        if compiled is None:
-            compiled = torch.compile(kernel, dynamic=True)
-        try:
-            return compiled(y_pred, y_true, **options)
-        except Exception as error:  # no Triton, no compiler...: fall back for good, loudly
-            compiled = False
-            warnings.warn(f"lossbook: torch.compile failed ({type(error).__name__}); running eagerly", stacklevel=3)
-            return kernel(y_pred, y_true, **options)
-
-    return run
-
-
-BACKEND = _api.Backend("torch", _as_float, _as_labels, _upcast, _cast, _accelerate)
-
-# ---------------------------------------------------------------------------------------------------- helpers
-
-
-def _log1p(x):
-    """``log1p(x)``, exact for subnormal ``x`` too: PyTorch's CPU kernel flushes them (``log1p(-5e-324)`` gives 0)
-    and rounds them poorly, while ``log1p(x) == x`` exactly there."""
-    return torch.where(x.abs() < torch.finfo(x.dtype).tiny, x, torch.log1p(x))
-
-
-def _mul0(a, b):
-    """``a * b``, but 0 where ``a == 0`` even if ``b`` is infinite; the gradient there is 0, never NaN."""
-    return a * torch.where(a == 0, 0.0, b)  # one select: the product is 0 there, and so are both gradients
-
-
-def _xlogy(x, y):
-    """``x * log(y)`` with 0 (and a zero gradient) where ``x == 0``."""
-    return _mul0(x, torch.log(torch.where(x == 0, 1.0, y)))
-
-
-def _xlog1py(x, y):
-    """``x * log1p(y)`` with 0 (and a zero gradient) where ``x == 0``."""
-    return _mul0(x, _log1p(torch.where(x == 0, 0.0, y)))
-
-
-def _softplus(x):
-    """``log(1 + exp(x))`` without overflow: ``max(x, 0) + log1p(exp(-|x|))``."""
-    return torch.clamp(x, min=0) + _log1p(torch.exp(-x.abs()))
-
-
-def _neg_log_softmax(z):
-    """``-log softmax(z)`` over the last axis as ``(m - z) + log1p(sum_{j != a} exp(z_j - m))``, ``m = z_a = max z``.
-
-    Both terms are non-negative, so nothing cancels: a confident, correct prediction keeps full relative precision.
+    Example:
+        >>> from lossbook import torch as lb
+        >>> round(float(lb.mse([1.0, 2.0, 4.0], [1.0, 3.0, 2.0])), 6)
+        1.666667
     """
-    a = z.argmax(dim=-1, keepdim=True)
-    d = (z.gather(-1, a) - z).scatter(-1, a, 0.0)  # scatter: with m = +inf, inf - inf at the argmax becomes 0
-    e = torch.exp(-d).scatter(-1, a, 0.0)
-    return d + _log1p(e.sum(dim=-1, keepdim=True))
+    return _backend.evaluate("mse", y_pred, y_true, weight, reduction, {})
 
 
-# ---------------------------------------------------------------------------------------------------- regression
-
-
-def _mse(y_pred, y_true):
-    r = y_pred - y_true
-    return r * r
-
-
-def _mae(y_pred, y_true):
-    return (y_pred - y_true).abs()
-
-
-def _huber(y_pred, y_true, delta):
-    """``q**2 / 2`` inside ``delta``, ``delta * (|r| - delta / 2)`` outside. The quadratic branch gets
-    ``q = min(|r|, delta)``, so the unused branch never overflows (0 * inf would poison the gradient)."""
-    a = (y_pred - y_true).abs()
-    q = torch.clamp(a, max=delta)
-    return torch.where(a <= delta, 0.5 * q * q, delta * (a - 0.5 * delta))
-
-
-def _smooth_l1(y_pred, y_true, beta):
-    """``huber(delta=beta) / beta``: ``q**2 / (2 beta)`` inside ``beta``, ``|r| - beta / 2`` outside; ``beta = 0`` is
-    the absolute error. ``(q * (0.5 / beta)) * q`` keeps a tiny ``q`` from underflowing."""
-    a = (y_pred - y_true).abs()
-    if beta == 0:
-        return a
-    q = torch.clamp(a, max=beta)
-    return torch.where(a < beta, (q * (0.5 / beta)) * q, a - 0.5 * beta)
-
-
-def _quantile(y_pred, y_true, q):
-    d = y_true - y_pred
-    return torch.where(d >= 0, q * d, (q - 1) * d)
-
-
-def _log_cosh(y_pred, y_true):
-    a = (y_pred - y_true).abs()
-    small = _log1p(2 * torch.sinh(torch.clamp(a, max=1) / 2) ** 2)
-    return torch.where(a < 1, small, a - math.log(2) + _log1p(torch.exp(-2 * a)))
-
-
-# ---------------------------------------------------------------------------------------------------- binary
-
-
-def _binary_cross_entropy(y_pred, y_true, from_logits, pos_weight, label_smoothing):
-    y = smooth_binary(y_true, label_smoothing)
-    w = 1 if pos_weight is None else pos_weight
-    if from_logits:
-        return w * _mul0(y, _softplus(-y_pred)) + _mul0(1 - y, _softplus(y_pred))
-    return -(w * _xlogy(y, y_pred) + _xlog1py(1 - y, -y_pred))
-
-
-def _hinge(y_pred, y_true):
-    m = 1 - y_true * y_pred
-    return torch.where(m > 0, m, 0.0)  # not clamp: at the kink m = 0 the (sub)gradient is 0, as in the NumPy backend
-
-
-def _squared_hinge(y_pred, y_true):
-    return _hinge(y_pred, y_true) ** 2
-
-
-def _zero_one(y_pred, y_true, threshold):
-    """A count of mistakes: comparisons carry no gradient, so neither does the result."""
-    return ((y_pred > threshold) != (y_true > 0)).to(y_pred.dtype)
-
-
-# ---------------------------------------------------------------------------------------------------- multi-class
-
-
-def _categorical_cross_entropy(y_pred, y_true, from_logits, label_smoothing):
-    y = smooth_categorical(y_true, label_smoothing)
-    if from_logits:
-        return _mul0(y, _neg_log_softmax(y_pred)).sum(dim=-1)
-    return -_xlogy(y, y_pred).sum(dim=-1)
-
-
-def _label_parts(y_pred, labels, ignore_index, class_weight):
-    """Per sample: a label safe for indexing, whether it counts (not ``ignore_index``), and its class weight
-    (0 where ignored); plus the class-weight vector and the mean's denominator (None: the sample count)."""
-    keep = torch.ones_like(labels, dtype=torch.bool) if ignore_index is None else labels != ignore_index
-    safe = torch.where(keep, labels, 0)
-    cw = torch.ones(y_pred.shape[-1], dtype=y_pred.dtype, device=y_pred.device) if class_weight is None else class_weight
-    w_y = torch.where(keep, cw[safe], 0.0)
-    norm = w_y if (ignore_index is not None or class_weight is not None) else None
-    return safe, keep, cw, w_y, norm
-
-
-def _sparse_categorical_cross_entropy(y_pred, y_true, from_logits, label_smoothing, ignore_index, class_weight):
-    safe, keep, cw, w_y, norm = _label_parts(y_pred, y_true, ignore_index, class_weight)
-    nls = _neg_log_softmax(y_pred) if from_logits else -torch.log(y_pred)
-    loss = _mul0(w_y, nls.gather(-1, safe[..., None])[..., 0])
-    if label_smoothing:
-        e, c = label_smoothing, y_pred.shape[-1]
-        loss = (1 - e) * loss + (e / c) * torch.where(keep, _mul0(cw, nls).sum(dim=-1), 0.0)
-    return loss, norm
-
-
-def _kl_divergence(y_pred, y_true, log_input):
-    """Terms ``p log(p / q)`` summed over the last axis; 0 where ``p = 0`` (with a zero gradient, never NaN).
-
-    Where ``q`` is close to ``p`` the log-ratio is ``log1p((p - q) / q)`` (``p - q`` is exact there); elsewhere
-    ``log p - log q``, which also covers ``p`` many orders of magnitude below ``q``.
+class MSELoss(_backend.Loss):
+    """Mean squared error as an ``nn.Module``: ``MSELoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`mse` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
     """
-    p = y_true
-    zero = p == 0
-    ps = torch.where(zero, 1.0, p)  # safe values: a zero target contributes 0 and no NaN to any gradient
-    if log_input:
-        return torch.where(zero, 0.0, ps * (torch.log(ps) - torch.where(zero, 0.0, y_pred))).sum(dim=-1)
-    qs = torch.where(zero, 1.0, y_pred)
-    close = torch.abs(ps - qs) <= 0.5 * qs
-    log_ratio = torch.where(close, _log1p((ps - qs) / torch.where(close, qs, 1.0)), torch.log(ps) - torch.log(qs))
-    return torch.where(zero, 0.0, ps * log_ratio).sum(dim=-1)
+
+    def __init__(self, *, reduction: Reduction = "mean") -> None:
+        super().__init__(mse, reduction)
 
 
-# ---------------------------------------------------------------------------------------------------- public API
+def mae(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Mean absolute error.
 
-_LOSSES = _api.build(BACKEND, {name: globals()[f"_{name}"] for name in catalog.RECORDS})
-globals().update(_LOSSES)
+    .. math::
 
+        \ell(\hat y, y) = |\hat y - y|
 
-class _Loss(nn.Module):
-    """Base of the loss modules: holds the hyperparameters (tensors as buffers, so ``.to(device)`` moves them) and
-    calls the functional form. ``forward(y_pred, y_true, weight=None)``."""
+    The absolute residual. Every error pulls with the same force, so it is robust to outliers; its minimiser is the conditional median (the Laplace negative log-likelihood). The gradient is ``sign(y_pred - y_true)``, 0 at a zero residual.
 
-    _fn = None
-    _record = None
+    Args:
+        y_pred: predictions (linear (identity)).
+        y_true: targets: real values, same shape as y_pred.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per element, shape of ``y_pred``).
 
-    def __init__(self, *, reduction="mean", **options):
-        super().__init__()
-        self.reduction = _checks.reduction(reduction)
-        options = _checks.options(type(self).__name__, self._record, options)
-        self._names = list(options)
-        for name, value in options.items():
-            if isinstance(value, torch.Tensor) or (value is not None and not isinstance(value, (bool, int, float))):
-                self.register_buffer(name, torch.as_tensor(value))
-            else:
-                setattr(self, name, value)
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per element, shape of ``y_pred``.
 
-    def forward(self, y_pred, y_true, weight=None):
-        options = {name: getattr(self, name) for name in self._names}
-        return type(self)._fn(y_pred, y_true, weight=weight, reduction=self.reduction, **options)
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
 
-    def extra_repr(self):
-        parts = [f"{name}={getattr(self, name)!r}" for name in self._names]
-        return ", ".join(parts + [f"reduction={self.reduction!r}"])
-
-
-def _module(record, fn):
-    doc = (f"{record.title} as an ``nn.Module``: ``{record.module}(*, <hyperparameters>, reduction='mean')``, called "
-           f"as ``loss_fn(y_pred, y_true, weight=None)``; see :func:`lossbook.torch.{record.name}`.")
-    cls = type(record.module, (_Loss,), {"__doc__": doc, "__module__": __name__, "_fn": staticmethod(fn),
-                                         "_record": record})
-    return cls
+    Example:
+        >>> from lossbook import torch as lb
+        >>> float(lb.mae([1.0, 2.0, 4.0], [1.0, 3.0, 2.0]))
+        1.0
+    """
+    return _backend.evaluate("mae", y_pred, y_true, weight, reduction, {})
 
 
-_MODULES = {record.module: _module(record, _LOSSES[name]) for name, record in catalog.RECORDS.items()}
-globals().update(_MODULES)
-__all__ = list(_LOSSES) + list(_MODULES)
-__test__ = {name: fn.__doc__ for name, fn in _LOSSES.items()}
+class MAELoss(_backend.Loss):
+    """Mean absolute error as an ``nn.Module``: ``MAELoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`mae` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
 
-from ._chunked import chunked_cross_entropy  # noqa: E402  (large-vocabulary cross-entropy, see lossbook._chunked)
+    def __init__(self, *, reduction: Reduction = "mean") -> None:
+        super().__init__(mae, reduction)
 
-__all__.append("chunked_cross_entropy")
+
+def huber(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    delta: float = 1.0,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Huber loss.
+
+    .. math::
+
+        \ell_\delta(\hat y, y) = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\ \delta\,(|r| - \tfrac12\delta) & |r| > \delta \end{cases}, \quad r = \hat y - y
+
+    Quadratic for residuals inside ``delta`` and linear outside: MSE's smooth minimum with MAE's robustness. ``delta`` is in the target's units; Huber's own choice is about 1.345 times the noise's standard deviation. Computed as ``(r - g / 2) * g`` with ``g = clip(r, -delta, delta)``, which is also the gradient. Huber (1964).
+
+    Args:
+        y_pred: predictions (linear (identity)).
+        y_true: targets: real values, same shape as y_pred.
+        delta: where the loss turns from quadratic to linear, in the target's units (> 0). Default ``1.0``.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per element, shape of ``y_pred``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per element, shape of ``y_pred``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> float(lb.huber([0.5, 3.0], [0.0, 0.0], delta=1.0))
+        1.3125
+    """
+    return _backend.evaluate("huber", y_pred, y_true, weight, reduction, {"delta": delta})
+
+
+class HuberLoss(_backend.Loss):
+    """Huber loss as an ``nn.Module``: ``HuberLoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`huber` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, delta: float = 1.0, reduction: Reduction = "mean") -> None:
+        super().__init__(huber, reduction, delta=delta)
+
+
+def smooth_l1(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    beta: float = 1.0,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Smooth L1 loss.
+
+    .. math::
+
+        \ell_\beta(\hat y, y) = \begin{cases} \tfrac{1}{2\beta} r^2 & |r| < \beta \\ |r| - \tfrac12\beta & |r| \ge \beta \end{cases}, \quad r = \hat y - y
+
+    PyTorch's variant of the Huber loss: ``smooth_l1(beta) = huber(delta=beta) / beta``, so its linear part has slope 1 whatever ``beta`` is. ``beta=0`` gives the absolute error (then it is not smooth).
+
+    Args:
+        y_pred: predictions (linear (identity)).
+        y_true: targets: real values, same shape as y_pred.
+        beta: width of the quadratic zone (>= 0; 0 gives MAE). Default ``1.0``.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per element, shape of ``y_pred``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per element, shape of ``y_pred``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> float(lb.smooth_l1([0.5, 3.0], [0.0, 0.0], beta=1.0))
+        1.3125
+    """
+    return _backend.evaluate("smooth_l1", y_pred, y_true, weight, reduction, {"beta": beta})
+
+
+class SmoothL1Loss(_backend.Loss):
+    """Smooth L1 loss as an ``nn.Module``: ``SmoothL1Loss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`smooth_l1` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, beta: float = 1.0, reduction: Reduction = "mean") -> None:
+        super().__init__(smooth_l1, reduction, beta=beta)
+
+
+def quantile(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    q: float = 0.5,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Quantile (pinball) loss.
+
+    .. math::
+
+        \ell_q(\hat y, y) = \max\big(q\,(y - \hat y),\ (q - 1)(y - \hat y)\big)
+
+    Tilted absolute error: under-prediction costs ``q`` per unit and over-prediction ``1 - q``, so its minimiser is the ``q``-quantile. Convex and piecewise linear; at ``q = 0.5`` it is half the MAE. Koenker and Bassett (1978).
+
+    Args:
+        y_pred: predictions (linear (identity)).
+        y_true: targets: real values, same shape as y_pred.
+        q: the target quantile, in (0, 1). Default ``0.5``.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per element, shape of ``y_pred``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per element, shape of ``y_pred``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> float(lb.quantile([0.0, 0.0], [2.0, -2.0], q=0.9))
+        1.0
+    """
+    return _backend.evaluate("quantile", y_pred, y_true, weight, reduction, {"q": q})
+
+
+class QuantileLoss(_backend.Loss):
+    """Quantile (pinball) loss as an ``nn.Module``: ``QuantileLoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`quantile` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, q: float = 0.5, reduction: Reduction = "mean") -> None:
+        super().__init__(quantile, reduction, q=q)
+
+
+def log_cosh(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Log-cosh loss.
+
+    .. math::
+
+        \ell(\hat y, y) = \log\cosh(\hat y - y)
+
+    About ``r**2 / 2`` for small residuals and ``|r| - log 2`` for large ones: a Huber loss with ``delta = 1`` that is smooth everywhere. Computed as ``log1p(2 sinh(r/2)**2)`` for ``|r| < 1`` and ``|r| - log 2 + log1p(exp(-2|r|))`` otherwise, so it never overflows and keeps full precision for tiny residuals.
+
+    Args:
+        y_pred: predictions (linear (identity)).
+        y_true: targets: real values, same shape as y_pred.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per element, shape of ``y_pred``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per element, shape of ``y_pred``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> round(float(lb.log_cosh([0.0, 100.0], [0.0, 0.0])), 4)
+        49.6534
+    """
+    return _backend.evaluate("log_cosh", y_pred, y_true, weight, reduction, {})
+
+
+class LogCoshLoss(_backend.Loss):
+    """Log-cosh loss as an ``nn.Module``: ``LogCoshLoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`log_cosh` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, reduction: Reduction = "mean") -> None:
+        super().__init__(log_cosh, reduction)
+
+
+def binary_cross_entropy(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    from_logits: bool = False,
+    pos_weight: Array | None = None,
+    label_smoothing: float = 0.0,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Binary cross-entropy.
+
+    .. math::
+
+        \ell(p, y) = -\big(w_+\,y \log p + (1 - y) \log(1 - p)\big), \quad p = \sigma(z)
+
+    The negative log-likelihood of a Bernoulli label. With ``from_logits=True`` it takes the logit ``z`` and is computed as ``w+ y (softplus(-z)) + (1 - y) softplus(z)`` with each softplus written as ``max(.., 0) + log1p(exp(-|z|))``: a sum of non-negative terms that never overflows and keeps its gradient ``sigmoid(z) - y`` at extreme logits. On ``(N, C)`` inputs it is the multi-label loss (one sigmoid per class). No clamping: a probability of exactly 0 for a positive label gives ``inf`` (PyTorch clamps the log at -100, Keras clips p to [1e-7, 1 - 1e-7]).
+
+    Args:
+        y_pred: predictions (sigmoid (or none with from_logits=True)).
+        y_true: targets: 0/1 labels or probabilities in [0, 1]; (N, C) for multi-label; same shape as ``y_pred``.
+        from_logits: if True, ``y_pred`` holds logits (raw scores); else probabilities. Default ``False``.
+        pos_weight: weight ``w+`` of the positive term: a scalar or one value per class (shape ``(C,)``, broadcast over the last axis); ``n_negative / n_positive`` balances the classes. Default ``None``.
+        label_smoothing: moves the targets towards 1/2: ``y * (1 - label_smoothing) + label_smoothing / 2`` (Keras's convention). Default ``0.0``.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per element, shape of ``y_pred``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per element, shape of ``y_pred``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> round(float(lb.binary_cross_entropy([0.9, 0.2], [1.0, 0.0])), 6)
+        0.164252
+    """
+    return _backend.evaluate("binary_cross_entropy", y_pred, y_true, weight, reduction, {"from_logits": from_logits, "pos_weight": pos_weight, "label_smoothing": label_smoothing})
+
+
+class BinaryCrossEntropyLoss(_backend.Loss):
+    """Binary cross-entropy as an ``nn.Module``: ``BinaryCrossEntropyLoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`binary_cross_entropy` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, from_logits: bool = False, pos_weight: Array | None = None, label_smoothing: float = 0.0, reduction: Reduction = "mean") -> None:
+        super().__init__(binary_cross_entropy, reduction, from_logits=from_logits, pos_weight=pos_weight, label_smoothing=label_smoothing)
+
+
+def hinge(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Hinge loss.
+
+    .. math::
+
+        \ell(s, y) = \max(0,\ 1 - y\,s), \quad y \in \{-1, +1\}
+
+    The loss of the support vector machine (Cortes and Vapnik, 1995): zero once a point is on the right side with margin ``y s >= 1``, so only points inside the margin (the support vectors) get a gradient. Labels must be -1/+1; 0/1 labels are refused with the fix ``2*y - 1``.
+
+    Args:
+        y_pred: predictions (linear score (no sigmoid)).
+        y_true: targets: labels in {-1, +1}; same shape as ``y_pred``.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per element, shape of ``y_pred``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per element, shape of ``y_pred``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> round(float(lb.hinge([2.0, 0.5, -1.0], [1.0, 1.0, 1.0])), 6)
+        0.833333
+    """
+    return _backend.evaluate("hinge", y_pred, y_true, weight, reduction, {})
+
+
+class HingeLoss(_backend.Loss):
+    """Hinge loss as an ``nn.Module``: ``HingeLoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`hinge` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, reduction: Reduction = "mean") -> None:
+        super().__init__(hinge, reduction)
+
+
+def squared_hinge(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Squared hinge loss.
+
+    .. math::
+
+        \ell(s, y) = \max(0,\ 1 - y\,s)^2, \quad y \in \{-1, +1\}
+
+    The hinge loss squared: differentiable everywhere, and it punishes large margin violations more (its gradient grows with the violation).
+
+    Args:
+        y_pred: predictions (linear score (no sigmoid)).
+        y_true: targets: labels in {-1, +1}; same shape as ``y_pred``.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per element, shape of ``y_pred``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per element, shape of ``y_pred``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> round(float(lb.squared_hinge([2.0, 0.5, -1.0], [1.0, 1.0, 1.0])), 6)
+        1.416667
+    """
+    return _backend.evaluate("squared_hinge", y_pred, y_true, weight, reduction, {})
+
+
+class SquaredHingeLoss(_backend.Loss):
+    """Squared hinge loss as an ``nn.Module``: ``SquaredHingeLoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`squared_hinge` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, reduction: Reduction = "mean") -> None:
+        super().__init__(squared_hinge, reduction)
+
+
+def zero_one(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    threshold: float = 0.5,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Zero-one loss.
+
+    .. math::
+
+        \ell(s, y) = \mathbb{1}\big[\,[s > t] \ne [y > 0]\,\big]
+
+    1 for a mistake, 0 otherwise: the mean is the error rate, ``1 - accuracy``. It jumps at the threshold and is flat everywhere else, so its gradient is zero wherever it exists (``.grad`` returns zeros) and gradient descent cannot train on it; in the PyTorch backend the result carries no gradient.
+
+    Args:
+        y_pred: predictions (any score or probability).
+        y_true: targets: labels in {0, 1} or in {-1, +1}; same shape as ``y_pred``.
+        threshold: predict the positive class where ``y_pred > threshold`` (0.5 for probabilities, 0 for scores or logits). Default ``0.5``.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per element, shape of ``y_pred``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per element, shape of ``y_pred``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> round(float(lb.zero_one([0.9, 0.4, 0.7], [1, 1, 0])), 6)
+        0.666667
+    """
+    return _backend.evaluate("zero_one", y_pred, y_true, weight, reduction, {"threshold": threshold})
+
+
+class ZeroOneLoss(_backend.Loss):
+    """Zero-one loss as an ``nn.Module``: ``ZeroOneLoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`zero_one` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, threshold: float = 0.5, reduction: Reduction = "mean") -> None:
+        super().__init__(zero_one, reduction, threshold=threshold)
+
+
+def categorical_cross_entropy(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Categorical cross-entropy.
+
+    .. math::
+
+        \ell(p, y) = -\sum_{c=1}^{C} y_c \log p_c, \quad p = \mathrm{softmax}(z)
+
+    The cross-entropy between the target distribution ``y`` and the predicted ``p``, summed over the last axis (one value per sample). With ``from_logits=True`` it is computed from the logits without forming the softmax: ``-log softmax(z)_c = (m - z_c) + log1p(sum_{j != a} exp(z_j - m))`` with ``m = z_a`` the largest logit, a sum of non-negative terms that keeps full precision for confident, correct predictions.
+
+    Args:
+        y_pred: predictions (softmax (or none with from_logits=True)).
+        y_true: targets: one-hot or soft targets, shape (N, C).
+        from_logits: if True, ``y_pred`` holds logits (raw scores); else probabilities. Default ``False``.
+        label_smoothing: mixes the targets with the uniform distribution: ``y * (1 - label_smoothing) + label_smoothing / C``. Default ``0.0``.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per sample (row), shape ``y_pred.shape[:-1]``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per sample (row), shape ``y_pred.shape[:-1]``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> round(float(lb.categorical_cross_entropy([[0.7, 0.2, 0.1]], [[1.0, 0.0, 0.0]])), 6)
+        0.356675
+    """
+    return _backend.evaluate("categorical_cross_entropy", y_pred, y_true, weight, reduction, {"from_logits": from_logits, "label_smoothing": label_smoothing})
+
+
+class CategoricalCrossEntropyLoss(_backend.Loss):
+    """Categorical cross-entropy as an ``nn.Module``: ``CategoricalCrossEntropyLoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`categorical_cross_entropy` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, from_logits: bool = False, label_smoothing: float = 0.0, reduction: Reduction = "mean") -> None:
+        super().__init__(categorical_cross_entropy, reduction, from_logits=from_logits, label_smoothing=label_smoothing)
+
+
+def sparse_categorical_cross_entropy(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    ignore_index: int | None = None,
+    class_weight: Array | None = None,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Sparse categorical cross-entropy.
+
+    .. math::
+
+        \ell(p, y) = -\log p_{y}, \quad y \in \{0, \dots, C - 1\}
+
+    Categorical cross-entropy with integer labels: the same values, without ever building a one-hot matrix. ``ignore_index`` drops samples (they give 0 and leave the mean's denominator); ``class_weight`` scales each sample's loss by its class's weight, and the weighted mean divides by the sum of the weights used, as in ``torch.nn.functional.cross_entropy``.
+
+    Args:
+        y_pred: predictions (softmax (or none with from_logits=True)).
+        y_true: targets: integer class labels, shape (N,).
+        from_logits: if True, ``y_pred`` holds logits (raw scores); else probabilities. Default ``False``.
+        label_smoothing: mixes the one-hot target with the uniform distribution, ``(1 - label_smoothing) onehot + label_smoothing / C``, as PyTorch does. Default ``0.0``.
+        ignore_index: a label value whose samples are ignored. Default ``None``.
+        class_weight: one non-negative weight per class, shape ``(C,)``. Default ``None``.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per sample (row), shape ``y_pred.shape[:-1]``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per sample (row), shape ``y_pred.shape[:-1]``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> round(float(lb.sparse_categorical_cross_entropy([[0.7, 0.2, 0.1]], [0])), 6)
+        0.356675
+    """
+    return _backend.evaluate("sparse_categorical_cross_entropy", y_pred, y_true, weight, reduction, {"from_logits": from_logits, "label_smoothing": label_smoothing, "ignore_index": ignore_index, "class_weight": class_weight})
+
+
+class SparseCategoricalCrossEntropyLoss(_backend.Loss):
+    """Sparse categorical cross-entropy as an ``nn.Module``: ``SparseCategoricalCrossEntropyLoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`sparse_categorical_cross_entropy` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, from_logits: bool = False, label_smoothing: float = 0.0, ignore_index: int | None = None, class_weight: Array | None = None, reduction: Reduction = "mean") -> None:
+        super().__init__(sparse_categorical_cross_entropy, reduction, from_logits=from_logits, label_smoothing=label_smoothing, ignore_index=ignore_index, class_weight=class_weight)
+
+
+def kl_divergence(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    log_input: bool = False,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Kullback-Leibler divergence.
+
+    .. math::
+
+        \mathrm{KL}(y \,\|\, p) = \sum_{c=1}^{C} y_c \log\frac{y_c}{p_c}
+
+    How many extra nats it costs to code samples of the target ``y`` with the prediction ``p``, summed over the last axis (one value per sample). Terms with ``y_c = 0`` contribute 0, with a zero gradient (never NaN). On probabilities it is computed as ``sum_c [y_c log(y_c/p_c) - y_c + p_c] + sum_c (y_c - p_c)``: non-negative terms (a series where ``p_c`` is close to ``y_c``) plus a compensated sum of differences, so it keeps full precision when ``p`` is close to ``y``. Note the order: ``kl_divergence(y_pred, y_true)`` is ``KL(y_true || y_pred)``; PyTorch's ``kl_div(input, target)`` computes the same quantity but wants log-probabilities as input, and its ``'mean'`` divides by N*C (use ``'batchmean'``). Kullback and Leibler (1951).
+
+    Args:
+        y_pred: predictions (softmax (or log_softmax with log_input=True)).
+        y_true: targets: a probability distribution per row, shape (N, C).
+        log_input: if True, ``y_pred`` holds log-probabilities. Default ``False``.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per sample (row), shape ``y_pred.shape[:-1]``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per sample (row), shape ``y_pred.shape[:-1]``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> round(float(lb.kl_divergence([[0.5, 0.5]], [[0.9, 0.1]])), 6)
+        0.368064
+    """
+    return _backend.evaluate("kl_divergence", y_pred, y_true, weight, reduction, {"log_input": log_input})
+
+
+class KLDivergenceLoss(_backend.Loss):
+    """Kullback-Leibler divergence as an ``nn.Module``: ``KLDivergenceLoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`kl_divergence` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, log_input: bool = False, reduction: Reduction = "mean") -> None:
+        super().__init__(kl_divergence, reduction, log_input=log_input)
+
+
+def gaussian_nll(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    var: Array | None = None,
+    log_var: Array | None = None,
+    full: bool = False,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Gaussian negative log-likelihood.
+
+    .. math::
+
+        \ell(\hat y, y; \sigma^2) = \tfrac12 \Big(\log \sigma^2 + \frac{(\hat y - y)^2}{\sigma^2}\Big) \;\big[+ \tfrac12 \log 2\pi\big]
+
+    The negative log-likelihood of ``y`` under a normal distribution with mean ``y_pred`` and variance ``var`` (or ``exp(log_var)``): a regression loss whose noise level is predicted too. Exactly one of ``var`` (> 0, no silent clamping) and ``log_var`` (any real) is given, a scalar or one value per element. With ``log_var`` it is computed as ``(log_var + (r * exp(-log_var / 2))**2) / 2``, finite for all finite inputs. ``full=True`` adds the constant ``log(2 pi) / 2``. Like every loss that can be negative, it is ill-conditioned where its two terms cancel. The gradient with respect to the variance: ``(1/var - r**2/var**2) / 2`` (with ``log_var``: ``(1 - r**2 / var) / 2``); the PyTorch backend gives it through autograd.
+
+    Args:
+        y_pred: predictions (linear for the mean; the variance from a second output (exp or softplus), or log_var as is).
+        y_true: targets: real values, same shape as y_pred.
+        var: the variance: a positive scalar or one per element. Default ``None``.
+        log_var: the log-variance: a real scalar or one per element. Default ``None``.
+        full: add the constant ``log(2 pi) / 2`` to each value. Default ``False``.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per element, shape of ``y_pred``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per element, shape of ``y_pred``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> round(float(lb.gaussian_nll([0.0, 1.0], [0.0, 3.0], var=4.0)), 6)
+        0.943147
+    """
+    return _backend.evaluate("gaussian_nll", y_pred, y_true, weight, reduction, {"var": var, "log_var": log_var, "full": full})
+
+
+class GaussianNLLLoss(_backend.Loss):
+    """Gaussian negative log-likelihood as an ``nn.Module``: ``GaussianNLLLoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`gaussian_nll` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, var: Array | None = None, log_var: Array | None = None, full: bool = False, reduction: Reduction = "mean") -> None:
+        super().__init__(gaussian_nll, reduction, var=var, log_var=log_var, full=full)
+
+
+def poisson_nll(
+    y_pred: Array,
+    y_true: Array,
+    *,
+    log_input: bool = True,
+    full: bool = False,
+    weight: Array | None = None,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    r"""Poisson negative log-likelihood.
+
+    .. math::
+
+        \ell(x, y) = e^{x} - y\,x \;\;\text{(log-rate } x\text{)}, \qquad \ell(\lambda, y) = \lambda - y \log \lambda \;\;\text{(rate)} \;\;\big[+ \log y!\big]
+
+    The negative log-likelihood of a count ``y`` under a Poisson distribution with rate ``exp(y_pred)`` (``log_input=True``) or ``y_pred`` (``log_input=False``, with ``0 log 0 = 0`` and no ``eps`` inside the log; a zero rate with a positive count gives ``inf``). ``full=True`` adds ``log(y!) = lgamma(y + 1)`` exactly (PyTorch's ``poisson_nll_loss(full=True)`` uses Stirling's approximation for ``y > 1``), which makes the value the exact negative log-probability. Targets and rates must be >= 0 (PyTorch returns NaN for a negative rate). Without ``full`` the value can be negative and is ill-conditioned where its terms cancel.
+
+    Args:
+        y_pred: predictions (none for a log-rate (log_input=True, the default), or exp/softplus for a rate).
+        y_true: targets: counts (non-negative), same shape as y_pred.
+        log_input: if True, ``y_pred`` holds log-rates; else rates (>= 0). Default ``True``.
+        full: add ``log(y!)``, the term that does not depend on the prediction. Default ``False``.
+        weight: optional non-negative weights, one per sample (broadcast over the other axes) or one per loss
+            value. The weighted mean divides by the sum of the weights, each counted once per value it scales.
+        reduction: ``'mean'`` (default), ``'sum'`` or ``'none'`` (one value per element, shape of ``y_pred``).
+
+    Returns:
+        The loss, a scalar; for ``reduction='none'``, one value per element, shape of ``y_pred``.
+
+    Raises:
+        ValueError: mismatched shapes (never broadcast), empty input, values out of range, bad hyperparameters.
+        TypeError: non-numeric input, non-integer labels where labels are required, unknown keywords.
+
+    Example:
+        >>> from lossbook import torch as lb
+        >>> round(float(lb.poisson_nll([0.0, 1.0], [1.0, 2.0])), 6)
+        0.859141
+    """
+    return _backend.evaluate("poisson_nll", y_pred, y_true, weight, reduction, {"log_input": log_input, "full": full})
+
+
+class PoissonNLLLoss(_backend.Loss):
+    """Poisson negative log-likelihood as an ``nn.Module``: ``PoissonNLLLoss(...)(y_pred, y_true, weight=None)`` computes
+    :func:`poisson_nll` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    moves them with the model).
+    """
+
+    def __init__(self, *, log_input: bool = True, full: bool = False, reduction: Reduction = "mean") -> None:
+        super().__init__(poisson_nll, reduction, log_input=log_input, full=full)

@@ -52,10 +52,18 @@ def make_inputs(case, rng):
         return rng.normal(0, 2, (N, C)), rng.integers(0, C, N)
     if kind == "sparse-prob":
         return rng.dirichlet(np.ones(C), N), rng.integers(0, C, N)
+    if kind == "poisson-log":  # log-rates and counts
+        log_rate = rng.normal(0.5, 1, shape)
+        return log_rate, rng.poisson(np.exp(log_rate)).astype(float)
+    if kind == "poisson-rate":
+        rate = rng.uniform(0.1, 5, shape)
+        return rate, rng.poisson(rate).astype(float)
     raise ValueError(kind)
 
 
 CLASS_WEIGHT = [0.5, 1.0, 2.0, 0.0, 3.0]
+LOG_VAR = np.random.default_rng(99).normal(0, 1, (N, 3)).round(3)  # one log-variance per element
+VAR = np.exp(LOG_VAR)
 
 CASES = [
     Case("mse"),
@@ -95,6 +103,13 @@ CASES = [
          "sparse-prob"),
     Case("kl_divergence", {}, "dist-prob"),
     Case("kl_divergence", {"log_input": True}, "dist-logprob"),
+    Case("gaussian_nll", {"log_var": LOG_VAR}),
+    Case("gaussian_nll", {"var": 2.5}),
+    Case("gaussian_nll", {"var": VAR, "full": True}),
+    Case("poisson_nll", {}, "poisson-log"),
+    Case("poisson_nll", {"full": True}, "poisson-log"),
+    Case("poisson_nll", {"log_input": False}, "poisson-rate"),
+    Case("poisson_nll", {"log_input": False, "full": True}, "poisson-rate"),
 ]
 
 DIFFERENTIABLE = [c for c in CASES if c.loss != "zero_one"]

@@ -1,9 +1,10 @@
 """The API contract of DESIGN.md: one set of names and signatures in both backends, a light top-level import,
-nn.Modules, dtypes and devices, the catalog and choose()."""
+nn.Modules, dtypes and devices."""
 
 import inspect
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 
 def test_import_lossbook_does_not_import_torch():
     code = "import sys, lossbook, lossbook.numpy, lossbook.book.data, lossbook.book.training, lossbook.book.plotting; " \
-           "print('torch' in sys.modules, 'matplotlib' in sys.modules)"
+           "print('torch' in sys.modules, 'matplotlib' in sys.modules or 'scipy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
 
@@ -28,7 +29,7 @@ def test_import_lossbook_does_not_import_torch():
 @pytest.mark.parametrize("name", catalog.names())
 def test_same_signature_in_both_backends(name):
     a, b = inspect.signature(getattr(lbn, name)), inspect.signature(getattr(lbt, name))
-    assert a == b
+    assert a.parameters == b.parameters  # the return types differ: NumPy values, torch tensors
     params = list(a.parameters.values())
     assert [p.name for p in params[:2]] == ["y_pred", "y_true"]
     assert all(p.kind is p.KEYWORD_ONLY for p in params[2:])
@@ -40,13 +41,13 @@ def test_same_signature_in_both_backends(name):
 def test_every_catalog_loss_is_in_both_backends_and_nothing_else():
     assert set(lbn.__all__) == set(catalog.names())
     modules = {r.module for r in catalog.RECORDS.values()}
-    assert set(lbt.__all__) == set(catalog.names()) | modules | {"chunked_cross_entropy"}
+    assert set(lbt.__all__) == set(catalog.names()) | modules | {"chunked_cross_entropy", "linear_cross_entropy"}
+    assert (Path(lossbook.__file__).parent / "py.typed").is_file()
 
 
 @pytest.mark.parametrize("name", catalog.names())
-def test_numpy_grad_exists_exactly_for_differentiable_losses(name):
-    record = catalog.get(name)
-    assert hasattr(getattr(lbn, name), "grad") == (record.differentiable or name == "zero_one")
+def test_every_numpy_loss_has_a_gradient(name):
+    assert callable(getattr(lbn, name).grad)
 
 
 @pytest.mark.parametrize("name", catalog.names())
@@ -79,6 +80,12 @@ def test_module_checks_hyperparameters_at_construction():
         lbt.HuberLoss(delta=-1.0)
     with pytest.raises(TypeError, match="unexpected keyword argument 'beta'"):
         lbt.HuberLoss(beta=1.0)
+    with pytest.raises(ValueError, match="exactly one of var and log_var must be given, got neither"):
+        lbt.GaussianNLLLoss()
+
+
+def test_module_has_a_real_init_signature():
+    assert str(inspect.signature(lbt.HuberLoss)) == "(*, delta: 'float' = 1.0, reduction: 'Reduction' = 'mean') -> 'None'"
 
 
 @pytest.mark.parametrize("device", DEVICES)
@@ -97,7 +104,7 @@ def test_torch_dtype_and_device(case, dtype, device):
     rtol = {torch.float16: 2e-3, torch.bfloat16: 1.6e-2, torch.float32: 1e-5, torch.float64: 1e-12}[dtype]
     # the inputs were rounded to dtype, so compare with float64 math on the rounded inputs
     torch.testing.assert_close(out.double().cpu(), exact.cpu(), rtol=rtol, atol=rtol)
-    if catalog.get(case.loss).differentiable:
+    if catalog.get(case.loss).trainable:
         out.backward()
         assert x.grad.dtype == dtype and torch.isfinite(x.grad).all()
 
@@ -113,39 +120,3 @@ def test_integer_and_list_inputs_become_floats():
     assert float(lbn.mse([1, 2], [0, 0])) == 2.5
     assert lbt.mse([1, 2], [0, 0]).dtype == torch.get_default_dtype()
     assert float(lbt.mse(np.array([1.0, 2.0]), np.array([0.0, 0.0]))) == 2.5
-
-
-def test_catalog_records_are_complete():
-    assert catalog.names()[:6] == ["mse", "mae", "huber", "smooth_l1", "quantile", "log_cosh"]
-    for record in catalog.RECORDS.values():
-        assert record.family in catalog.FAMILIES
-        assert record.kind in ("elementwise", "distribution", "sparse")
-        assert record.formula and record.description and record.activation and record.target
-    assert catalog.get("quantile").convex  # the pinball loss is convex
-    assert not catalog.get("zero_one").differentiable
-    rows = catalog.summary_rows()
-    assert len(rows) == len(catalog.RECORDS) and rows[2]["function"] == "huber"
-    with pytest.raises(ValueError, match="name must be one of"):
-        catalog.get("l2")
-
-
-@pytest.mark.parametrize("task,kwargs,expected", [
-    ("regression", {}, "mse"),
-    ("regression", {"outliers": True}, "huber"),
-    ("regression", {"quantile": 0.9}, "quantile"),
-    ("binary", {}, "binary_cross_entropy"),
-    ("binary", {"margin": True}, "hinge"),
-    ("multi-class", {}, "sparse_categorical_cross_entropy"),
-    ("multi-class", {"labels": "one-hot"}, "categorical_cross_entropy"),
-    ("multi-class", {"labels": "distribution"}, "kl_divergence"),
-    ("multi-label", {}, "binary_cross_entropy"),
-])
-def test_choose(task, kwargs, expected):
-    choice = lossbook.choose(task, **kwargs)
-    assert choice.loss == expected and choice.record.name == expected
-    assert choice.call.startswith(expected)
-
-
-def test_choose_rejects_unknown_task():
-    with pytest.raises(ValueError, match="task must be one of 'regression', 'binary', 'multi-class', 'multi-label'; got 'ranking'"):
-        lossbook.choose("ranking")

@@ -21,7 +21,8 @@ ELEMENTS = {
 
 @st.composite
 def inputs(draw, case):
-    n = draw(st.integers(1, 6))
+    per_element = any(isinstance(v, np.ndarray) and v.ndim == 2 for v in case.options.values())
+    n = 7 if per_element else draw(st.integers(1, 6))  # a per-element hyperparameter fixes the shape (7, 3)
     kind = case.inputs
     if kind.startswith(("dist", "onehot", "sparse")):
         c = 5  # the class count the case's class_weight/pos_weight vectors were written for
@@ -39,6 +40,10 @@ def inputs(draw, case):
     shape = (n, 3)
     pred = {"prob": "prob", "soft-prob": "prob", "logit": "logit", "zero-one": "prob"}.get(kind, "real")
     y_pred = draw(hnp.arrays(np.float64, shape, elements=ELEMENTS[pred]))
+    if kind.startswith("poisson"):
+        rate = st.floats(-30, 30, **f64) if kind == "poisson-log" else st.floats(0, 1e3, **f64)
+        counts = st.integers(0, 10_000).map(float)
+        return draw(hnp.arrays(np.float64, shape, elements=rate)), draw(hnp.arrays(np.float64, shape, elements=counts))
     if kind == "sign":
         target = st.sampled_from([-1.0, 1.0])
     elif kind in ("prob", "logit", "zero-one"):

@@ -78,7 +78,7 @@ BAD = [
     ("string input", "mse", np.array(["a", "b"]), np.zeros(2), {}, TypeError, "y_pred must be a real numeric array"),
     ("complex input", "mse", np.array([1j, 2]), np.zeros(2), {}, TypeError, "y_pred must be a real numeric array, got dtype complex128"),
     ("unknown keyword", "huber", z3, z3, {"alpha": 1.0}, TypeError,
-     "huber() got an unexpected keyword argument 'alpha' (hyperparameters: delta)"),
+     "huber() got an unexpected keyword argument 'alpha'"),
     ("from_logits not bool", "binary_cross_entropy", z3, z3, {"from_logits": 1}, TypeError,
      "from_logits must be True or False, got int 1"),
     ("label_smoothing > 1", "categorical_cross_entropy", Z, np.eye(3)[[0, 1]], {"from_logits": True, "label_smoothing": 1.5},
@@ -87,6 +87,24 @@ BAD = [
      TypeError, "ignore_index must be an integer or None, got float 1.0"),
     ("no class axis", "categorical_cross_entropy", np.array(1.0), np.array(1.0), {}, ValueError,
      "y_pred must have a class axis"),
+    ("NaN target", "binary_cross_entropy", np.array([0.2, 0.3, 0.9]), np.array([0.0, np.nan, 1.0]), {},
+     ValueError, "y_true must hold targets in [0, 1], got NaN"),
+    ("no variance", "gaussian_nll", z3, z3, {}, ValueError, "exactly one of var and log_var must be given, got neither"),
+    ("two variances", "gaussian_nll", z3, z3, {"var": 1.0, "log_var": 0.0}, ValueError,
+     "exactly one of var and log_var must be given, got both"),
+    ("non-positive variance", "gaussian_nll", z3, z3, {"var": np.array([1.0, 0.0, 2.0])}, ValueError,
+     "var must hold positive, finite values, got values from 0 to 2"),
+    ("infinite variance", "gaussian_nll", z3, z3, {"var": np.inf}, ValueError,
+     "var must hold positive, finite values, got values from inf to inf"),
+    ("non-finite log-variance", "gaussian_nll", z3, z3, {"log_var": np.array([0.0, -np.inf, 1.0])}, ValueError,
+     "log_var must hold finite values, got values from -inf to 1"),
+    ("variance of the wrong shape", "gaussian_nll", z3, z3, {"var": np.ones(2)}, ValueError,
+     "var must be a scalar or have the shape of y_pred (3,), got shape (2,)"),
+    ("negative counts", "poisson_nll", z3, np.array([1.0, -2.0, 0.0]), {}, ValueError,
+     "y_true must hold non-negative counts, got values from -2 to 1"),
+    ("negative rate", "poisson_nll", np.array([1.0, -0.5, 2.0]), np.array([1.0, 2.0, 0.0]), {"log_input": False},
+     ValueError, "y_pred must hold non-negative rates (pass log_input=True if these are log-rates), got values "
+     "from -0.5 to 2"),
 ]
 
 

@@ -1,5 +1,7 @@
-"""Both backends against independent references: ``torch.nn.functional`` built-ins and scikit-learn, for every
-reduction and with per-sample weights."""
+"""Both backends against independent references (tests/references.py: ``torch.nn.functional`` built-ins, plain
+float64 expressions, scikit-learn, scipy.stats), for every loss and reduction and with per-sample weights."""
+
+import math
 
 import mpmath
 import numpy as np
@@ -10,51 +12,15 @@ from sklearn import metrics
 
 from cases import CASES, Case, make_inputs
 from conftest import BACKENDS, backend, to_numpy
+from references import REFERENCES, scipy_negative_log_likelihood
 
 REDUCTIONS = ["none", "sum", "mean"]
 
 
-def _torch_builtin(case, p, t, reduction):
-    """The matching torch.nn.functional computation, or None where PyTorch has no such loss."""
-    o = case.options
-    name = case.loss
-    if name == "mse":
-        return F.mse_loss(p, t, reduction=reduction)
-    if name == "mae":
-        return F.l1_loss(p, t, reduction=reduction)
-    if name == "huber":
-        return F.huber_loss(p, t, delta=o["delta"], reduction=reduction)
-    if name == "smooth_l1":
-        return F.smooth_l1_loss(p, t, beta=o["beta"], reduction=reduction)
-    if name == "binary_cross_entropy":
-        e = o.get("label_smoothing", 0.0)
-        t = t * (1 - e) + e / 2  # Keras's convention, which lossbook documents
-        pw = o.get("pos_weight")
-        if o.get("from_logits"):
-            return F.binary_cross_entropy_with_logits(p, t, pos_weight=None if pw is None else torch.tensor(pw, dtype=p.dtype), reduction=reduction)
-        if pw is not None:  # an independent route: the logits form on logit(p)
-            return F.binary_cross_entropy_with_logits(torch.logit(p), t, pos_weight=torch.tensor(pw, dtype=p.dtype), reduction=reduction)
-        return F.binary_cross_entropy(p, t, reduction=reduction)
-    if name == "categorical_cross_entropy":
-        e = o.get("label_smoothing", 0.0)
-        logits = p if o.get("from_logits") else torch.log(p)
-        return F.cross_entropy(logits, t, label_smoothing=e, reduction=reduction)
-    if name == "sparse_categorical_cross_entropy":
-        logits = p if o.get("from_logits") else torch.log(p)
-        cw = o.get("class_weight")
-        ignore = o.get("ignore_index")
-        return F.cross_entropy(logits, t, weight=None if cw is None else torch.tensor(cw, dtype=p.dtype),
-                               ignore_index=-100 if ignore is None else ignore,
-                               label_smoothing=o.get("label_smoothing", 0.0), reduction=reduction)
-    if name == "kl_divergence":
-        logq = p if o.get("log_input") else torch.log(p)
-        if reduction == "none":
-            return F.kl_div(logq, t, reduction="none").sum(-1)
-        return F.kl_div(logq, t, reduction="batchmean" if reduction == "mean" else "sum")
-    return None
-
-
-TORCH_CASES = [c for c in CASES if _torch_builtin(c, *map(torch.as_tensor, make_inputs(c, np.random.default_rng(0))), "sum") is not None]
+def _reference(case, y_pred, y_true, reduction):
+    """The independent float64 reference of tests/references.py, as a NumPy array."""
+    p, t = torch.as_tensor(y_pred), torch.as_tensor(y_true)
+    return REFERENCES[case.loss](case.options, p, t, reduction).numpy()
 
 
 def _call(case, backend_name, y_pred, y_true, **kw):
@@ -66,23 +32,23 @@ def _call(case, backend_name, y_pred, y_true, **kw):
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("backend_name", BACKENDS)
-@pytest.mark.parametrize("case", TORCH_CASES, ids=lambda c: c.id)
-def test_matches_torch_builtin(case, backend_name, reduction):
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_matches_reference(case, backend_name, reduction):
     y_pred, y_true = make_inputs(case, np.random.default_rng(1))
-    expected = _torch_builtin(case, torch.as_tensor(y_pred), torch.as_tensor(y_true), reduction).numpy()
+    expected = _reference(case, y_pred, y_true, reduction)
     got = _call(case, backend_name, y_pred, y_true, reduction=reduction)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize("backend_name", BACKENDS)
-@pytest.mark.parametrize("case", TORCH_CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_weighted_reductions(case, backend_name):
     """A per-sample weight scales each sample's values; the weighted mean divides by the weights' sum."""
     rng = np.random.default_rng(2)
     y_pred, y_true = make_inputs(case, rng)
     w = rng.uniform(0, 2, y_pred.shape[0])
-    values = _torch_builtin(case, torch.as_tensor(y_pred), torch.as_tensor(y_true), "none").numpy()
+    values = _reference(case, y_pred, y_true, "none")
     wb = w.reshape(w.shape + (1,) * (values.ndim - 1))
     np.testing.assert_allclose(_call(case, backend_name, y_pred, y_true, weight=w, reduction="none"), wb * values, rtol=1e-12)
     np.testing.assert_allclose(_call(case, backend_name, y_pred, y_true, weight=w, reduction="sum"), (wb * values).sum(), rtol=1e-12)
@@ -99,7 +65,7 @@ def test_sample_and_class_weight_mean(backend_name):
                                                      "ignore_index": 1}, "sparse-logit")
     z, y = make_inputs(case, rng)
     w = rng.uniform(0, 2, len(y))
-    values = _torch_builtin(case, torch.as_tensor(z), torch.as_tensor(y), "none").numpy()
+    values = _reference(case, z, y, "none")
     cw = np.array(case.options["class_weight"])
     denominator = (w * np.where(y == 1, 0, cw[y])).sum()
     got = _call(case, backend_name, z, y, weight=w)
@@ -195,3 +161,35 @@ def test_pinball_at_median_is_half_mae(backend_name):
     p, t = rng.normal(size=100), rng.normal(size=100)
     np.testing.assert_allclose(_call(Case("quantile", {"q": 0.5}), backend_name, p, t),
                                0.5 * _call(Case("mae"), backend_name, p, t), rtol=1e-14)
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+@pytest.mark.parametrize("case", [c for c in CASES if c.loss in ("gaussian_nll", "poisson_nll")
+                                  and c.options.get("full")], ids=lambda c: c.id)
+def test_likelihood_losses_are_exact_negative_log_likelihoods(case, backend_name):
+    """With ``full=True``: the negative log-density of the normal distribution and the negative log-probability of
+    the Poisson distribution, as scipy.stats computes them."""
+    y_pred, y_true = make_inputs(case, np.random.default_rng(14))
+    expected = scipy_negative_log_likelihood(case.loss, case.options, y_pred, y_true)
+    np.testing.assert_allclose(_call(case, backend_name, y_pred, y_true, reduction="none"), expected, rtol=1e-12,
+                               atol=1e-13)
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+@pytest.mark.parametrize("loss,options,drop", [
+    ("gaussian_nll", {"var": 1.0}, lambda p, t: 0.5 * (p - t) ** 2),  # MSE / 2: the constant log(var) is 0
+    ("poisson_nll", {}, None),
+])
+def test_likelihood_losses_drop_only_constants(backend_name, loss, options, drop):
+    """Without ``full`` the loss differs from the exact negative log-likelihood by a term that does not depend on
+    the prediction (log 2 pi / 2 for the Gaussian, log y! for the Poisson)."""
+    rng = np.random.default_rng(15)
+    y_true = rng.poisson(3.0, 40).astype(float)
+    y_pred = rng.normal(1.0, 0.3, 40)
+    case = Case(loss, options)
+    got = _call(case, backend_name, y_pred, y_true, reduction="none")
+    exact = scipy_negative_log_likelihood(loss, options, y_pred, y_true)
+    constant = np.log(2 * np.pi) / 2 if loss == "gaussian_nll" else np.array([math.lgamma(y + 1) for y in y_true])
+    np.testing.assert_allclose(got + constant, exact, rtol=1e-12, atol=1e-12)
+    if drop is not None:
+        np.testing.assert_allclose(got, drop(y_pred, y_true), rtol=1e-12)

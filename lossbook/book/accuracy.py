@@ -68,7 +68,21 @@ def _elementwise(mp, name, p, t, o):
     if name in ("hinge", "squared_hinge"):
         h = max(mp.mpf(0), 1 - t * p)
         return h if name == "hinge" else h * h
+    if name in ("gaussian_nll", "poisson_nll"):
+        return mp.fsum(_likelihood_terms(mp, name, p, t, o))
     raise KeyError(name)
+
+
+def _likelihood_terms(mp, name, p, t, o):
+    """The terms whose sum is a likelihood loss (they can have both signs)."""
+    if name == "gaussian_nll":
+        lv = mp.mpf(o["log_var"]) if o.get("log_var") is not None else mp.log(mp.mpf(o["var"]))
+        terms = [lv / 2, (p - t) ** 2 * mp.exp(-lv) / 2]
+        return terms + ([mp.log(2 * mp.pi) / 2] if o.get("full") else [])
+    rate = mp.exp(p) if o.get("log_input", True) else p
+    log_rate = p if o.get("log_input", True) else (mp.log(p) if p > 0 else -mp.inf)
+    terms = [rate, -t * log_rate if t != 0 else mp.mpf(0)]
+    return terms + ([mp.loggamma(t + 1)] if o.get("full") else [])
 
 
 def _row(mp, name, p, t, o):
@@ -116,7 +130,26 @@ def _elementwise_grad(mp, name, p, t, o):
         return -t if t * p < 1 else mp.mpf(0)
     if name == "squared_hinge":
         return -2 * t * max(mp.mpf(0), 1 - t * p)
+    if name == "gaussian_nll":
+        lv = mp.mpf(o["log_var"]) if o.get("log_var") is not None else mp.log(mp.mpf(o["var"]))
+        return r * mp.exp(-lv)
+    if name == "poisson_nll":
+        if o.get("log_input", True):
+            return mp.exp(p) - t
+        return 1 - (t / p if t != 0 else 0)
     raise KeyError(name)
+
+
+# Hyperparameters that may be given per element: the oracle takes them one element at a time.
+_PER_ELEMENT = ("var", "log_var", "pos_weight")
+
+
+def _element_options(options, shape):
+    """One options dict per element of an elementwise loss, array hyperparameters broadcast to ``shape``."""
+    arrays = {k: np.broadcast_to(np.asarray(v, dtype=np.float64), shape).ravel()
+              for k, v in options.items() if k in _PER_ELEMENT and v is not None and np.ndim(v) > 0}
+    n = int(np.prod(shape))
+    return [{**options, **{k: float(v[i]) for k, v in arrays.items()}} for i in range(n)]
 
 
 def exact_grad(name, y_pred, y_true, options=None, digits=DIGITS):
@@ -125,8 +158,9 @@ def exact_grad(name, y_pred, y_true, options=None, digits=DIGITS):
     mp, options = _mp(), dict(options or {})
     with mp.workdps(digits):
         if catalog.get(name).kind == "elementwise":
-            return [_elementwise_grad(mp, name, mp.mpf(float(a)), mp.mpf(float(b)), options)
-                    for a, b in zip(np.ravel(y_pred), np.ravel(y_true))]
+            per = _element_options(options, np.shape(y_pred))
+            return [_elementwise_grad(mp, name, mp.mpf(float(a)), mp.mpf(float(b)), o)
+                    for a, b, o in zip(np.ravel(y_pred), np.ravel(y_true), per)]
         out = []
         for row, label in zip(np.asarray(y_pred, np.float64), np.ravel(y_true)):
             z = [mp.mpf(float(x)) for x in row]
@@ -142,8 +176,9 @@ def exact(name, y_pred, y_true, options=None, digits=DIGITS):
     with mp.workdps(digits):
         kind = catalog.get(name).kind
         if kind == "elementwise":
-            return [_elementwise(mp, name, mp.mpf(float(a)), mp.mpf(float(b)), options)
-                    for a, b in zip(np.ravel(y_pred), np.ravel(y_true))]
+            per = _element_options(options, np.shape(y_pred))
+            return [_elementwise(mp, name, mp.mpf(float(a)), mp.mpf(float(b)), o)
+                    for a, b, o in zip(np.ravel(y_pred), np.ravel(y_true), per)]
         rows = np.asarray(y_pred, dtype=np.float64).reshape(-1, np.shape(y_pred)[-1])
         if kind == "sparse":
             targets = [int(t) for t in np.ravel(y_true)]
@@ -207,7 +242,7 @@ class Probe:
 
     @property
     def label(self):
-        opts = ", ".join(f"{k}={v}" for k, v in self.options.items())
+        opts = ", ".join(f"{k}={'array' if isinstance(v, np.ndarray) else v}" for k, v in self.options.items())
         return f"{self.loss}({opts})" if opts else self.loss
 
 
@@ -251,6 +286,67 @@ def probes(dtype="float64", quick=False):
     for name in ("hinge", "squared_hinge"):
         out.append(Probe(name, {}, s, np.ones_like(s)))
     out += _class_probes(dtype, quick)
+    out += _likelihood_probes(dtype, m)
+    return out
+
+
+def _likelihood_probes(dtype, magnitudes):
+    """Residuals of every magnitude under log-variances from tiny to huge; log-rates and rates against counts.
+
+    These losses can be negative, and where their terms cancel the value is ill-conditioned in the inputs: the
+    probes are judged in ULPs of the size of the terms (:func:`term_sizes`)."""
+    r = np.concatenate([magnitudes, -magnitudes])
+    lv = np.array([-30.0, -1.0, -1e-3, 0.0, 1e-3, 2.0, 40.0])
+    res, log_var = (a.ravel() for a in np.meshgrid(r, lv))
+    zero = np.zeros_like(res)
+    out = [Probe("gaussian_nll", {"log_var": log_var}, res, zero, "log_var", ill_conditioned=True),
+           Probe("gaussian_nll", {"var": np.exp(log_var).astype(dtype), "full": True}, res, zero, "var",
+                 ill_conditioned=True)]
+    counts = np.array([0.0, 1.0, 3.0, 10.0, 1e3, 1e6])
+    log_rate = np.array([-700.0, -30.0, -1.0, 0.0, 1e-3, 1.0, 2.3, 7.0, 13.8, 80.0, 100.0])
+    x, y = (a.ravel() for a in np.meshgrid(log_rate, counts))
+    out.append(Probe("poisson_nll", {}, x, y, "log-rates", ill_conditioned=True))
+    out.append(Probe("poisson_nll", {"full": True}, x, y, "log-rates", ill_conditioned=True))
+    rate = np.array([0.0, 1e-30, 1e-3, 0.5, 1.0, 3.0, 10.0, 999.0, 1e6])
+    lam, y = (a.ravel() for a in np.meshgrid(rate, counts))
+    keep = (lam > 0) | (y == 0)  # a zero rate with a positive count is an infinite loss: kept once
+    out.append(Probe("poisson_nll", {"log_input": False}, lam[keep], y[keep], "rates", ill_conditioned=True))
+    return out
+
+
+def _random_class_probes(quick):
+    """Random logits (scale 8) and distributions: the everyday case, where the gaps between logits are not exact
+    in floating point (the structured probes above have exact gaps)."""
+    rng = np.random.default_rng(7)
+    out = []
+    for c in ((3, 10) if quick else (3, 10, 100, 1000)):
+        z = rng.normal(0, 8, (60, c))
+        labels = np.where(np.arange(60) % 2 == 0, z.argmax(axis=1), rng.integers(0, c, 60))
+        out.append(Probe("sparse_categorical_cross_entropy", {"from_logits": True}, z, labels, f"random, C={c}"))
+        out.append(Probe("categorical_cross_entropy", {"from_logits": True}, z, rng.dirichlet(np.ones(c), 60),
+                         f"random soft targets, C={c}"))
+        out.append(Probe("kl_divergence", {}, rng.dirichlet(np.ones(c), 60), rng.dirichlet(np.ones(c), 60),
+                         f"random, C={c}"))
+    return out
+
+
+def _near_equal_kl_probes(dtype):
+    """Predictions within a relative ``delta`` of the target, from far to the last bits: the KL divergence is then
+    of order ``delta**2`` while its terms are of order ``delta``, so a naive sum loses every digit. Included: the
+    rows of issue 11, p = (0.3, 0.7) and q = p (1 +- 1e-6) in float32, q = p (1 +- 2**-41) in float64."""
+    deltas = [0.3, 0.1, 1e-3, 1e-6] + ([2.0**-20] if dtype == "float32" else [2.0**-41, 1e-12])
+    targets = [np.array([0.3, 0.7]), np.array([0.2, 0.3, 0.5]), np.array([1e-3, 0.25, 0.749])]
+    rows_q, rows_p = [], []
+    for p in targets:
+        for delta in deltas:
+            for sign in (1.0, -1.0):
+                pattern = sign * np.resize([1.0, -1.0], p.size)
+                rows_q.append(np.pad(p * (1 + delta * pattern), (0, 3 - p.size)))
+                rows_p.append(np.pad(p, (0, 3 - p.size)))
+    q, p = np.array(rows_q), np.array(rows_p)
+    out = [Probe("kl_divergence", {}, q, p, "near-equal rows")]
+    with np.errstate(divide="ignore"):  # log-probabilities: ill-conditioned in lp (see lossbook.formulas.multiclass)
+        out.append(Probe("kl_divergence", {"log_input": True}, np.log(q), p, "near-equal rows", ill_conditioned=True))
     return out
 
 
@@ -281,30 +377,52 @@ def _class_probes(dtype, quick):
     out.append(Probe("kl_divergence", {}, q, p, "zero targets, ratios far from 1"))
     with np.errstate(divide="ignore"):
         out.append(Probe("kl_divergence", {"log_input": True}, np.log(q[[0, 2, 3]]), p[[0, 2, 3]], "zero targets"))
-    near = np.array([[0.5 - 1e-9, 0.5 + 1e-9, 0.0], [0.3, 0.3 + 1e-6, 0.4 - 1e-6]])
-    out.append(Probe("kl_divergence", {}, near, np.array([[0.5, 0.5, 0.0], [0.3, 0.3, 0.4]]),
-                     "near-equal rows (ill-conditioned)", ill_conditioned=True))
+    out += _near_equal_kl_probes(dtype)
+    out += _random_class_probes(quick)
     return out
 
 
 # ---------------------------------------------------------------------------------------------------- measuring
 
 
-def _values(backend, probe, dtype, device="cpu"):
-    """lossbook's unreduced values for a probe, in ``dtype``, from ``backend`` ('numpy' or 'torch')."""
-    y_pred = probe.y_pred.astype(dtype)
-    y_true = probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype)
+def rounded_inputs(probe, dtype):
+    """``(y_pred, y_true, options)`` of a probe rounded to ``dtype`` (held in float64): what lossbook computes on,
+    and so what the exact value is computed from. Labels stay integers; array hyperparameters are rounded too."""
+    y_pred = probe.y_pred.astype(dtype).astype(np.float64)
+    y_true = probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype).astype(np.float64)
+    options = {k: (np.asarray(v).astype(dtype).astype(np.float64) if isinstance(v, np.ndarray) else v)
+               for k, v in probe.options.items()}
+    return y_pred, y_true, options
+
+
+def _call(backend, probe, dtype, device, gradient):
+    """lossbook's unreduced values (or gradient) for a probe in ``dtype`` from ``backend`` ('numpy' or 'torch')."""
+    y_pred, y_true, options = rounded_inputs(probe, dtype)
+    y_pred = y_pred.astype(dtype)
+    y_true = y_true if y_true.dtype.kind == "i" else y_true.astype(dtype)
+    options = {k: (v.astype(dtype) if isinstance(v, np.ndarray) else v) for k, v in options.items()}
     if backend == "numpy":
         from .. import numpy as lb
 
+        fn = getattr(lb, probe.loss)
         with np.errstate(all="ignore"):
-            return getattr(lb, probe.loss)(y_pred, y_true, **probe.options, reduction="none")
+            return (fn.grad if gradient else fn)(y_pred, y_true, **options, reduction="none")
     import torch
 
     from .. import torch as lb
 
-    return getattr(lb, probe.loss)(torch.from_numpy(y_pred).to(device), torch.from_numpy(y_true).to(device),
-                                   **probe.options, reduction="none").cpu().numpy()
+    x = torch.from_numpy(y_pred).to(device).requires_grad_(gradient)
+    options = {k: (torch.from_numpy(v).to(device) if isinstance(v, np.ndarray) else v) for k, v in options.items()}
+    out = getattr(lb, probe.loss)(x, torch.from_numpy(y_true).to(device), **options, reduction="none")
+    if not gradient:
+        return out.detach().cpu().numpy()
+    out.sum().backward()
+    return x.grad.cpu().numpy()
+
+
+def _values(backend, probe, dtype, device="cpu"):
+    """lossbook's unreduced values for a probe, in ``dtype``, from ``backend`` ('numpy' or 'torch')."""
+    return _call(backend, probe, dtype, device, gradient=False)
 
 
 def _builtin_values(probe, dtype):
@@ -333,47 +451,46 @@ def _builtin_values(probe, dtype):
         with np.errstate(divide="ignore"):
             logq = x if o.get("log_input") else torch.log(x)
         return F.kl_div(logq, t, reduction="none").sum(-1).numpy()
+    if name == "gaussian_nll":  # PyTorch clamps the variance at eps=1e-6 and takes var, not its log
+        var = np.exp(o["log_var"]) if o.get("log_var") is not None else o["var"]
+        var = torch.from_numpy(np.asarray(var, dtype=np.float64).astype(dtype))
+        return F.gaussian_nll_loss(x, t, var, full=o.get("full", False), reduction="none").numpy()
+    if name == "poisson_nll":  # full=True: Stirling's approximation of log(y!) for y > 1
+        return F.poisson_nll_loss(x, t, log_input=o.get("log_input", True), full=o.get("full", False),
+                                  reduction="none").numpy()
     return None
 
 
 GRADIENT_LOSSES = ("mse", "mae", "huber", "smooth_l1", "quantile", "log_cosh", "binary_cross_entropy", "hinge",
-                   "squared_hinge", "sparse_categorical_cross_entropy")
+                   "squared_hinge", "sparse_categorical_cross_entropy", "gaussian_nll", "poisson_nll")
 
 
-def _grad_scale(probe, y_pred, y_true, exact):
-    """What a gradient error is measured against: the exact gradient, except for binary cross-entropy with soft
-    labels, whose gradient ``-w t sigma(-x) + (1 - t) sigma(x)`` is a difference of two terms that cancel when
-    ``sigma(x)`` is near ``t``: there, the size of the terms (the conditioning of the problem, not of the code)."""
-    if probe.loss != "binary_cross_entropy" or not probe.options.get("from_logits"):
-        return exact
+def _grad_scale(probe, y_pred, y_true, options, exact):
+    """What a gradient error is measured against: the exact gradient, except where the gradient is a difference of
+    two terms that cancel (binary cross-entropy with soft labels, ``-w t sigma(-x) + (1 - t) sigma(x)``; the
+    Poisson ``exp(x) - y`` and ``1 - y / rate``): there, the size of the terms (the conditioning of the problem,
+    not of the code)."""
     mp = _mp()
-    w = probe.options.get("pos_weight") or 1.0
     with mp.workdps(DIGITS):
-        return [abs(w * mp.mpf(t) / (1 + mp.exp(x))) + abs((1 - mp.mpf(t)) / (1 + mp.exp(-x)))
-                for x, t in zip(y_pred.ravel(), y_true.ravel())]
+        pairs = [(mp.mpf(float(x)), mp.mpf(float(t))) for x, t in zip(y_pred.ravel(), y_true.ravel())]
+        if probe.loss == "binary_cross_entropy" and options.get("from_logits"):
+            w = options.get("pos_weight") or 1.0
+            return [abs(w * t / (1 + mp.exp(x))) + abs((1 - t) / (1 + mp.exp(-x))) for x, t in pairs]
+        if probe.loss == "poisson_nll":
+            if options.get("log_input", True):
+                return [mp.exp(x) + t for x, t in pairs]
+            return [1 + (t / x if t else 0) for x, t in pairs]
+    return exact
 
 
 def _grad_values(backend, probe, dtype, device="cpu"):
-    y_pred = probe.y_pred.astype(dtype)
-    y_true = probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype)
-    if backend == "numpy":
-        from .. import numpy as lb
-
-        with np.errstate(all="ignore"):
-            return getattr(lb, probe.loss).grad(y_pred, y_true, **probe.options, reduction="none")
-    import torch
-
-    from .. import torch as lb
-
-    x = torch.from_numpy(y_pred).to(device).requires_grad_()
-    getattr(lb, probe.loss)(x, torch.from_numpy(y_true).to(device), **probe.options, reduction="none").sum().backward()
-    return x.grad.cpu().numpy()
+    return _call(backend, probe, dtype, device, gradient=True)
 
 
 def has_exact_gradient(probe):
     """Whether the oracle has the probe's gradient (not for KL, zero-one, dense one-hot CE, infinite logits, or
     more than 10 classes, where the O(C^2) oracle is slow: those probes check values only)."""
-    if probe.loss not in GRADIENT_LOSSES or probe.ill_conditioned:
+    if probe.loss not in GRADIENT_LOSSES:
         return False
     if probe.loss == "sparse_categorical_cross_entropy":
         return bool(np.isfinite(probe.y_pred).all()) and probe.y_pred.shape[-1] <= 10
@@ -385,22 +502,34 @@ def measure_grad(probe, dtype, backend, device="cpu"):
     ``_grad_scale``), over the elements where the loss is finite; None for losses without an oracle gradient."""
     if not has_exact_gradient(probe):
         return None
-    y_pred = probe.y_pred.astype(dtype).astype(np.float64)
-    y_true = probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype).astype(np.float64)
+    y_pred, y_true, options = rounded_inputs(probe, dtype)
     mp = _mp()
-    finite_loss = np.array([bool(mp.isfinite(v)) for v in exact(probe.loss, y_pred, y_true, probe.options)])
+    finite_loss = np.array([bool(mp.isfinite(v)) for v in exact(probe.loss, y_pred, y_true, options)])
     finite = np.repeat(finite_loss, y_pred.size // finite_loss.size) & np.isfinite(y_pred).ravel()
-    ex = exact_grad(probe.loss, y_pred, y_true, probe.options)
+    ex = exact_grad(probe.loss, y_pred, y_true, options)
     got = _grad_values(backend, probe, dtype, device).ravel()
     errors = ulp_errors(got, ex, dtype)
-    scale = _grad_scale(probe, y_pred, y_true, ex)
+    scale = _grad_scale(probe, y_pred, y_true, options, ex)
     if scale is not ex:
-        with mp.workdps(DIGITS):
-            diff = np.array([float(abs(mp.mpf(float(g)) - e)) if np.isfinite(g) else math.inf for g, e in zip(got, ex)])
-        errors = diff / _ulps(scale, dtype)
+        errors = _relative_to(np.array([float(x) for x in scale]), got, ex, errors, dtype)
     errors = np.where(finite, errors, 0.0)
     i = int(np.argmax(errors))
     return Row(f"{probe.label} {probe.note}".strip(), backend, dtype, float(errors[i]), f"element {i}")
+
+
+def _relative_to(scale, got, exact_values, errors, dtype):
+    """Errors in ULPs of ``scale`` (the size of terms that cancel) instead of the exact value, wherever the exact
+    value and the scale are finite in ``dtype``; elsewhere ``errors`` as they are (an overflowing exact value is
+    only matched by infinity)."""
+    mp = _mp()
+    limit = float(np.finfo(dtype).max)
+    with mp.workdps(DIGITS):
+        diff = np.array([float(abs(mp.mpf(float(g)) - e)) if np.isfinite(g) and mp.isfinite(e) else math.inf
+                         for g, e in zip(got, exact_values)])
+        representable = np.array([bool(mp.isfinite(e)) and abs(e) <= limit for e in exact_values])
+    usable = representable & (np.abs(scale) <= limit)
+    with np.errstate(invalid="ignore"):
+        return np.where(usable, diff / _ulps(np.where(usable, scale, 1.0), dtype), errors)
 
 
 def _ulps(values, dtype):
@@ -420,26 +549,33 @@ class Row:
     worst: str
 
 
-def term_sizes(probe):
-    """For a KL probe, ``sum_c |y_c log(y_c / p_c)|`` per row: the scale that rounding errors of the terms have when
-    they cancel in the sum (an ill-conditioned row has a KL far below this)."""
+def term_sizes(probe, dtype):
+    """Per value, the sum of the sizes of the terms whose sum the loss is, for the probes marked ill-conditioned:
+    the scale of the rounding errors when those terms cancel (KL on log-probabilities: ``sum_c y_c (|log y_c| +
+    |lp_c|)``; the likelihood losses: the sum of their terms' absolute values)."""
+    y_pred, y_true, options = rounded_inputs(probe, dtype)
     mp = _mp()
     with mp.workdps(DIGITS):
-        out = []
-        for q, p in zip(probe.y_pred, probe.y_true):
-            logq = [mp.mpf(float(x)) if probe.options.get("log_input") else mp.log(float(x)) for x in q]
-            out.append(float(mp.fsum(abs(mp.mpf(float(t)) * (mp.log(float(t)) - lq)) for t, lq in zip(p, logq) if t)))
-    return np.array(out)
+        if probe.loss == "kl_divergence":
+            return np.array([float(mp.fsum(mp.mpf(float(t)) * (abs(mp.log(float(t))) + abs(mp.mpf(float(lp))))
+                                           for t, lp in zip(p, q) if t)) for q, p in zip(y_pred, y_true)])
+        per = _element_options(options, y_pred.shape)
+        return np.array([float(mp.fsum(abs(x) for x in _likelihood_terms(mp, probe.loss, mp.mpf(float(a)),
+                                                                          mp.mpf(float(b)), o)))
+                         for a, b, o in zip(y_pred.ravel(), y_true.ravel(), per)])
 
 
 def measure(probe, dtype, backend, device="cpu"):
-    """Max ULP error of ``backend`` ('numpy', 'torch' or 'torch built-in') on one probe; None if not applicable."""
+    """Max error of ``backend`` ('numpy', 'torch' or 'torch built-in') on one probe, in ULPs of the exact value (of
+    the size of the terms for an ill-conditioned probe); None if not applicable."""
     values = _builtin_values(probe, dtype) if backend == "torch built-in" else _values(backend, probe, dtype, device)
     if values is None:
         return None
-    y_pred = probe.y_pred.astype(dtype).astype(np.float64)  # the exact value is that of the rounded inputs
-    y_true = probe.y_true if probe.y_true.dtype.kind == "i" else probe.y_true.astype(dtype).astype(np.float64)
-    errors = ulp_errors(values, confirmed_exact(probe.loss, y_pred, y_true, probe.options), dtype)
+    y_pred, y_true, options = rounded_inputs(probe, dtype)
+    exact_values = confirmed_exact(probe.loss, y_pred, y_true, options)
+    errors = ulp_errors(values, exact_values, dtype)
+    if probe.ill_conditioned:
+        errors = _relative_to(term_sizes(probe, dtype), np.ravel(values), exact_values, errors, dtype)
     i = int(np.argmax(errors))
     rows = y_pred.reshape(len(errors), -1)
     worst = f"y_pred={rows[i][0]:.6g}" + (f", y_true={np.ravel(y_true)[i]:.6g}" if rows.shape[1] == 1 else f" (row {i})")
