@@ -210,3 +210,22 @@ def test_predict_and_evaluate():
     value = training.evaluate(model, lbt.mse, (val_data[0].astype(np.float64), val_data[1]))
     assert isinstance(value, float)
     assert value == pytest.approx(float(np.mean((out - val_data[1]) ** 2)), rel=1e-6)
+
+
+def test_train_runs_on_the_threads_asked_for_and_restores_the_setting():
+    train_data, val_data = _regression_data()
+    before = torch.get_num_threads()
+    seen = []
+
+    def threads_in_use(output, target):
+        seen.append(torch.get_num_threads())
+        return 0.0
+
+    for threads, expected in [(1, 1), (None, before)]:
+        seen.clear()
+        training.train(training.mlp(3, [8]), lbt.mse, train_data, val_data, epochs=2, metric=threads_in_use,
+                       threads=threads)
+        assert seen == [expected, expected] and torch.get_num_threads() == before
+    one = training.train(training.mlp(3, [8]), lbt.mse, train_data, val_data, epochs=3, threads=1)
+    default = training.train(training.mlp(3, [8]), lbt.mse, train_data, val_data, epochs=3, threads=None)
+    np.testing.assert_allclose(one.val_loss, default.val_loss, rtol=1e-5)
