@@ -188,7 +188,8 @@ class Case:
 
     Args:
         label: what kind of input this is, as the learner will read it: ``"residuals larger than delta"``.
-        args: the positional arguments the function is called with (NumPy arrays and numbers).
+        args: the positional arguments the function is called with: NumPy arrays and numbers (or tensors, for an
+            exercise that asks for PyTorch code; the results are compared as NumPy arrays either way).
     """
 
     label: str
