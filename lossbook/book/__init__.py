@@ -1,8 +1,10 @@
 """The book's tooling, kept apart from the loss library: what the chapters share, and how the library is measured.
 
 - :mod:`lossbook.book.data`: small synthetic data sets, each generated from a seed.
+- :mod:`lossbook.book.datasets`: real data sets bundled with scikit-learn, for the labs (nothing downloads).
 - :mod:`lossbook.book.plotting`: the figures the chapters share (matplotlib, imported on first use).
-- :mod:`lossbook.book.training`: tiny training loops for the chapters' experiments.
+- :mod:`lossbook.book.training`: tiny training loops for the chapters' experiments, and the labs' minibatch loop.
+- :mod:`lossbook.book.exercises`: self-checks the learner runs on their own answers, one module per chapter.
 - :mod:`lossbook.book.accuracy`: the mpmath oracle and the ULP report (``python -m lossbook.book.accuracy``).
 - :mod:`lossbook.book.bench`: speed and memory against PyTorch's built-ins (``python -m lossbook.book.bench``).
 

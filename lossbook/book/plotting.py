@@ -95,3 +95,35 @@ def loss_and_gradient_values(x, curves, *, xlabel, title=None, grad_label="gradi
         The figure.
     """
     return _two_panels(x, curves, xlabel, grad_label, "gradient", title, styles or {})
+
+
+def training_curves(history, *, ax=None, ylabel="loss", logy=False, title=None):
+    """Plot the training and validation loss per epoch from :func:`lossbook.book.training.train`, with the best
+    epoch marked.
+
+    Args:
+        history: a :class:`lossbook.book.training.History`.
+        ax: the matplotlib axes to draw on (default: a new figure).
+        ylabel: the y-axis label (name the loss: ``"Huber loss"``).
+        logy: a logarithmic y-axis.
+        title: the title of the axes.
+
+    Returns:
+        The axes.
+    """
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.6))
+    epochs = history.epochs
+    ax.plot(epochs, history.train_loss, label="training", color="C0")
+    ax.plot(epochs, history.val_loss, label="validation", color="C1")
+    best = "best epoch" + (" (weights restored)" if history.restored_best else "")
+    ax.axvline(history.best_epoch, color="0.5", linestyle=":", linewidth=1)
+    ax.plot([history.best_epoch], [history.best_val_loss], "o", color="C1", label=f"{best}: {history.best_epoch}")
+    ax.set(xlabel="epoch", ylabel=ylabel, title=title)
+    ax.xaxis.get_major_locator().set_params(integer=True)  # whole epochs on the axis
+    if logy:
+        ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return ax

@@ -1,0 +1,44 @@
+"""The plots the chapters share: training_curves draws what History holds, with the best epoch marked."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from lossbook.book import plotting  # noqa: E402
+from lossbook.book.training import History  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _history(restored=False):
+    return History(train_loss=[1.0, 0.6, 0.4, 0.3], val_loss=[1.1, 0.7, 0.65, 0.8], best_epoch=3,
+                   restored_best=restored)
+
+
+def test_training_curves_plots_both_losses_per_epoch_and_marks_the_best_epoch():
+    ax = plotting.training_curves(_history(), ylabel="Huber loss", title="diabetes")
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_array_equal(lines["training"].get_xdata(), [1, 2, 3, 4])
+    np.testing.assert_array_equal(lines["training"].get_ydata(), [1.0, 0.6, 0.4, 0.3])
+    np.testing.assert_array_equal(lines["validation"].get_ydata(), [1.1, 0.7, 0.65, 0.8])
+    best = lines["best epoch: 3"]
+    assert list(best.get_xdata()) == [3] and list(best.get_ydata()) == [0.65]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["training", "validation", "best epoch: 3"]
+    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "Huber loss" and ax.get_title() == "diabetes"
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+
+
+def test_training_curves_on_given_axes_with_restored_weights_and_log_scale():
+    fig, (left, right) = plt.subplots(1, 2)
+    ax = plotting.training_curves(_history(restored=True), ax=right, logy=True)
+    assert ax is right and not left.get_lines()
+    assert right.get_yscale() == "log"
+    assert "best epoch (weights restored): 3" in [t.get_text() for t in ax.get_legend().get_texts()]
