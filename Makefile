@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 
 # Two editions of the book, each a full build (--all: warnings from every page, every time), zero warnings allowed.
 # The student edition (_ext/lossbook_site.py) leaves out the solutions, the notebooks' sources and the launch buttons.
+# Each build also writes the chapters' slide decks into its slides/ folder (_ext/lossbook_slides.py).
 BUILD := $(BIN)/jupyter-book build . -W -n --keep-going --all
 
 book: $(VENV)/.installed
@@ -14,6 +15,7 @@ book: $(VENV)/.installed
 	LOSSBOOK_EDITION=student $(BUILD) --path-output _build/student
 	@echo "The book, with solutions:   $(CURDIR)/_build/html/index.html"
 	@echo "Student edition, without:   $(CURDIR)/_build/student/_build/html/index.html"
+	@echo "Slides, one deck a chapter: $(CURDIR)/_build/html/slides/index.html"
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest

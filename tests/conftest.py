@@ -46,6 +46,34 @@ ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = {"teacher": ROOT / "_build" / "html", "student": ROOT / "_build" / "student" / "_build" / "html"}
 
 
+# The cell tags that put a cell on a slide (_ext/lossbook_slides.py): a chapter with one of them has a deck.
+SLIDE_TAGS = {"slide", "slide-continue", "slide-fragment"}
+
+
+def chapters_with_slides():
+    """The notebooks' names (without .ipynb) that have a cell tagged for slides, read from the notebooks."""
+    import json
+
+    def tagged(path):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        return any(SLIDE_TAGS & set(cell.get("metadata", {}).get("tags", [])) for cell in cells)
+
+    return sorted(path.stem for path in (ROOT / "book").glob("*.ipynb") if tagged(path))
+
+
+def solution_lines(nb):
+    """The lines of a notebook's gated solutions: all its text between each ``{solution-start}`` and the next
+    ``{solution-end}`` (the directives' own lines left out), except lines the chapter also shows outside them and
+    short ones. Found without the site's code, to check that no solution reaches a slide."""
+    import re
+
+    text = "\n".join(cell.source for cell in nb.cells)
+    solution = re.compile(r"\{solution-start\}(.*?)\{solution-end\}", re.S)
+    outside = solution.sub("", text)
+    return {line.strip() for span in solution.findall(text) for line in span.splitlines()[2:-1]
+            if len(line.strip()) > 12 and not line.strip().startswith("`") and line.strip() not in outside}
+
+
 @dataclass
 class Build:
     edition: str
@@ -64,7 +92,8 @@ class Build:
 @pytest.fixture(scope="session")
 def site():
     """Both editions of the book, built once per test run with the commands of `make book`, for every test that
-    inspects the site (tests/test_book.py, test_site.py, test_browser.py)."""
+    inspects the site (tests/test_book.py, test_site.py, test_browser.py). Each build also writes the chapters'
+    slide decks (_ext/lossbook_slides.py, run by Sphinx), as `make book` does."""
     exe = Path(sys.executable).parent / "jupyter-book"
     builds = {}
     for edition, html in EDITIONS.items():

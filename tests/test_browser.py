@@ -1,6 +1,8 @@
 """The site in a real browser: headless Chromium opens every page of both editions from a local server, with every
 other host unreachable, and checks what a reader would see: no console errors, every formula typeset by MathJax,
-every image loaded, every internal link and anchor present, and the search page finding "huber".
+every image loaded, every internal link and anchor present, and the search page finding "huber". The slide decks
+start and move on to the next slide; on a phone-sized screen (412 x 915) nothing in the text column is wider than
+the screen except inside a block that scrolls; in dark mode every figure still stands out from what lies behind it.
 
 Needs chromium and chromedriver (Debian: apt-get install chromium chromium-driver; .ci/run installs them) and
 selenium; without them the tests are skipped. The `site` fixture (conftest.py) builds the book first.
@@ -10,6 +12,7 @@ import functools
 import http.server
 import json
 import shutil
+import sys
 import threading
 import time
 from html.parser import HTMLParser
@@ -18,13 +21,17 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from conftest import chapters_with_slides
 
 ROOT = Path(__file__).resolve().parents[1]
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
-PAGES = [f"{TOC['root']}.html", "search.html", "genindex.html", "py-modindex.html"] + [
+BOOK = [f"{TOC['root']}.html", "search.html", "genindex.html", "py-modindex.html"] + [
     f"{c['file']}.html" for part in TOC["parts"] for c in part["chapters"]]
+DECKS = [f"slides/{name}.html" for name in chapters_with_slides()]
+PAGES = BOOK + ["slides/index.html"] + DECKS
 BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
 STATS = {"pages": 0, "formulas": 0, "images": 0, "links": 0, "seconds": 0.0}
+PHONE = {"width": 412, "height": 915, "deviceScaleFactor": 1, "mobile": True}
 
 
 def _which(names):
@@ -176,6 +183,8 @@ def test_page_renders(browser, servers, edition, page):
         STATS["links"] += 1
         if not target.is_file():
             missing.append(url)
+        elif parts.fragment.startswith("/") and target.parent.name == "slides":
+            continue  # reveal.js's address of a slide (#/3), not an element's id
         elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in _ids(str(target)):
             missing.append(url)
     assert not missing, missing
@@ -204,3 +213,269 @@ def test_search_finds_huber(browser, servers):
     assert "regression.html" in pages, pages
     severe = _severe(browser)
     assert not severe, severe
+
+
+# ------------------------------------------------------------------------------------------------------ slide decks
+
+# Waits for reveal.js, MathJax and the images of a deck, then reports what it shows.
+DECK = r"""
+const done = arguments[arguments.length - 1];
+const within = (promise, ms) => Promise.race([promise.then(() => true),
+                                               new Promise(r => setTimeout(() => r(false), ms))]);
+(async () => { try {
+  const started = new Promise(r => Reveal.isReady() ? r() : Reveal.on("ready", r));
+  const ready = !!window.Reveal && await within(started, 30000);
+  const mathjaxDone = !!(window.MathJax && MathJax.startup) && await within(MathJax.startup.promise, 30000);
+  const images = [...document.querySelectorAll(".slides img")];
+  await within(Promise.all(images.map(img => img.complete ? null : new Promise(r => {
+    img.addEventListener("load", r); img.addEventListener("error", r); }))), 15000);
+  const text = document.querySelector(".slides").cloneNode(true);
+  text.querySelectorAll("pre, code, script, style, mjx-container, .highlight").forEach(e => e.remove());
+  done({
+    ready,
+    mathjaxDone,
+    slides: ready ? Reveal.getTotalSlides() : 0,
+    containers: document.querySelectorAll(".slides mjx-container").length,
+    errors: [...document.querySelectorAll("mjx-merror")].map(e => e.getAttribute("data-mjx-error") || e.textContent),
+    raw: ["$", "\\(", "\\[", "\\begin{"].filter(s => text.textContent.includes(s)),
+    images: images.length,
+    broken: images.filter(img => !img.complete || img.naturalWidth === 0).map(img => img.src.slice(0, 80)),
+  });
+} catch (error) { done({scriptError: String(error && error.stack || error)}); } })();
+"""
+
+
+@pytest.mark.parametrize("edition", ["teacher", "student"])
+@pytest.mark.parametrize("deck", DECKS)
+def test_deck_presents(browser, servers, edition, deck):
+    """A deck starts with all its slides, formulas and figures, and the right arrow key moves on (the other checks
+    of every page, test_page_renders, run on the decks too)."""
+    import nbformat
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import lossbook_slides
+
+    nb = nbformat.read(ROOT / "book" / deck.replace("slides/", "").replace(".html", ".ipynb"), as_version=4)
+    plan = lossbook_slides.plan(nb, lossbook_slides.bibliography(ROOT / "book/references.bib"))
+    base, _ = servers[edition]
+    _severe(browser)
+    _open(browser, base + deck)
+    seen = browser.execute_async_script(DECK)
+    assert "scriptError" not in seen, seen.get("scriptError")
+    assert seen["ready"], "reveal.js did not start"
+    assert seen["slides"] == plan.slides >= 1
+    assert seen["mathjaxDone"] and not seen["errors"] and not seen["raw"], seen
+    if any("$" in cell.source for cell in plan.cells if cell.cell_type == "markdown"):
+        assert seen["containers"] > 0
+    figures = sum("image/png" in out.get("data", {}) for cell in plan.cells for out in cell.get("outputs", []))
+    assert seen["images"] == figures and not seen["broken"], seen
+
+    before = browser.execute_script("return [Reveal.getProgress(), location.hash]")
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return Reveal.getProgress()") > before[0])
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return location.hash") != before[1])  # debounced
+    after = browser.execute_script("return [Reveal.getIndices(), Reveal.getCurrentSlide().innerText]")
+    assert after[0]["h"] == 1 or after[0].get("f") is not None, after[0]
+    assert after[1].strip(), "the second slide shows nothing"
+    severe = _severe(browser)
+    assert not severe, severe
+
+
+# ----------------------------------------------------------------------------------------------- a phone's screen
+
+# Every element of the text column (the search page: its content; the deck list: its body) must end up on the
+# screen. Walking up from the element: a block that scrolls sideways (overflow-x auto or scroll) shows the rest
+# when scrolled, so from there on only the part inside that block counts; a block that hides its overflow must not
+# cut the element. Whatever is left must lie within the screen. Screen-reader copies (MathJax's assistive MathML,
+# .visually-hidden) are left out.
+FITS = r"""
+const done = arguments[arguments.length - 1];
+(async () => { try {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+  // What a reader can unfold is unfolded: solutions, hidden cells.
+  document.querySelectorAll("details").forEach(d => d.open = true);
+  document.querySelectorAll(".toggle-hidden").forEach(e => e.classList.remove("toggle-hidden"));
+  await new Promise(r => setTimeout(r, 300));
+  const vw = document.documentElement.clientWidth;
+  const root = document.querySelector("article.bd-article") || document.querySelector("#main-content .bd-content")
+    || document.body;
+  const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+    (typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\s+/).join(".") : "");
+  const offenders = [];
+  let checked = 0, formulas = 0;
+  for (const e of root.querySelectorAll("*")) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || e.closest("mjx-assistive-mml, .visually-hidden, .sr-only")) continue;
+    checked += 1;
+    formulas += e.tagName === "MJX-CONTAINER";
+    let left = r.left, right = r.right, problem = null;
+    for (let a = e.parentElement; a && a !== root.parentElement; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.display === "inline" || style.display === "contents") continue;  // overflow does not apply
+      const box = a.getBoundingClientRect();
+      if (["auto", "scroll"].includes(style.overflowX)) {
+        left = Math.max(left, box.left); right = Math.min(right, box.right);
+      } else if (["hidden", "clip"].includes(style.overflowX) && (right > box.right + 1 || left < box.left - 1)) {
+        problem = "cut off by " + name(a); break;
+      }
+    }
+    if (!problem && (right > vw + 1 || left < -1)) problem = "wider than the screen";
+    if (problem) offenders.push(`${name(e)} (${Math.round(r.left)}..${Math.round(r.right)} px, ` +
+                                `"${(e.textContent || "").trim().slice(0, 40)}"): ${problem}`);
+  }
+  done({vw, page: document.documentElement.scrollWidth, checked, formulas, offenders});
+} catch (error) { done({scriptError: String(error && error.stack || error)}); } })();
+"""
+
+
+@pytest.fixture
+def phone(browser):
+    """The browser with a phone's screen (412 x 915 CSS pixels, a mobile viewport), for one test."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    yield browser
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.parametrize("page", BOOK + ["slides/index.html"])
+def test_page_fits_a_phone(phone, servers, page):
+    """Wide formulas, tables and code scroll inside their own block on a phone; nothing is cut off and the page
+    never scrolls sideways. (The teacher edition, which holds everything the student edition does; the decks scale
+    their slides to the screen and are not read on a phone.)"""
+    base, _ = servers["teacher"]
+    _open(phone, base + page)
+    seen = phone.execute_async_script(FITS)
+    assert "scriptError" not in seen, seen.get("scriptError")
+    assert seen["vw"] == PHONE["width"] and seen["checked"] > 5, seen
+    assert not seen["offenders"], "\n".join(seen["offenders"][:20])
+    assert seen["page"] <= seen["vw"], "the page scrolls sideways"
+
+
+# ------------------------------------------------------------------------------------------------------ dark mode
+
+# For each image of the text column: its pixels as shown, composited over what lies behind it (its own background
+# and its ancestors', down to the first opaque one) with the CSS filters the page applies (the theme dims images in
+# dark mode). The "paper" is the most common shade; the "ink" the shade farthest from it among the darkest and the
+# lightest 0.5 % of the pixels. A figure drawn with black ink on a transparent background over a dark page has paper
+# and ink of nearly the same shade.
+LEGIBLE = r"""
+const done = arguments[arguments.length - 1];
+(async () => { try {
+  const images = [...document.querySelectorAll("article.bd-article img")];
+  await Promise.all(images.map(img => img.complete ? null : new Promise(r => {
+    img.addEventListener("load", r); img.addEventListener("error", r); })));
+  const rgba = s => {
+    const m = (s.match(/[\d.]+/g) || []).map(Number);
+    return m.length < 3 ? [0, 0, 0, 0] : [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+  };
+  const over = (top, under) => [0, 1, 2].map(k => top[k] * top[3] + under[k] * (1 - top[3]));
+  const linear = c => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const luminance = c => 0.2126 * linear(c[0]) + 0.7152 * linear(c[1]) + 0.0722 * linear(c[2]);
+  const out = [];
+  for (const img of images) {
+    const layers = [];
+    for (let e = img; e; e = e.parentElement) {
+      const b = rgba(getComputedStyle(e).backgroundColor);
+      if (b[3] > 0) layers.push(b);
+      if (b[3] === 1) break;
+    }
+    let back = [255, 255, 255];
+    for (const layer of layers.reverse()) back = over(layer, back);
+    const steps = [];
+    for (let e = img; e; e = e.parentElement) {
+      const f = getComputedStyle(e).filter;
+      if (f && f !== "none") for (const [, fn, v] of f.matchAll(/([\w-]+)\(([\d.]+)\)/g)) steps.push([fn, +v]);
+    }
+    const filtered = c => c.map(x => {
+      x /= 255;
+      for (const [fn, v] of steps) {
+        if (fn === "brightness") x *= v;
+        else if (fn === "contrast") x = (x - 0.5) * v + 0.5;
+        else if (fn === "invert") x = x * (1 - v) + (1 - x) * v;
+        else throw new Error("a filter this check does not know: " + fn);
+        x = Math.min(1, Math.max(0, x));
+      }
+      return x * 255;
+    });
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+    const g = canvas.getContext("2d");
+    g.drawImage(img, 0, 0);
+    const px = g.getImageData(0, 0, canvas.width, canvas.height).data;
+    const shades = [], counts = new Map();
+    for (let i = 0; i < px.length; i += 4 * 7) {  // every 7th pixel
+      const l = luminance(filtered(over([px[i], px[i + 1], px[i + 2], px[i + 3] / 255], back)));
+      shades.push(l);
+      counts.set(Math.round(l * 50), (counts.get(Math.round(l * 50)) || 0) + 1);
+    }
+    shades.sort((a, b) => a - b);
+    const paper = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0] / 50;
+    const dark = shades[Math.floor(shades.length * 0.005)], light = shades[Math.floor(shades.length * 0.995)];
+    const ink = Math.abs(dark - paper) > Math.abs(light - paper) ? dark : light;
+    out.push({image: img.getAttribute("src").slice(0, 60), paper, ink,
+              contrast: (Math.max(paper, ink) + 0.05) / (Math.min(paper, ink) + 0.05)});
+  }
+  done({theme: document.documentElement.dataset.theme, images: out});
+} catch (error) { done({scriptError: String(error && error.stack || error)}); } })();
+"""
+TRANSPARENT_FIGURE = r"""
+// A figure as Matplotlib draws it with a transparent background (savefig(transparent=True)): black ink only. The
+// class dark-light opts it out of the theme's white backing for images in dark mode (pydata-sphinx-theme).
+const canvas = document.createElement("canvas");
+canvas.width = 300; canvas.height = 200;
+const g = canvas.getContext("2d");
+g.strokeStyle = "#000"; g.lineWidth = 3; g.strokeRect(20, 20, 260, 160);
+g.font = "24px sans-serif"; g.fillText("loss against the logit", 30, 100);
+const img = document.createElement("img");
+img.className = "dark-light";
+img.src = canvas.toDataURL("image/png");
+document.querySelector("article.bd-article p").appendChild(img);
+"""
+
+
+def _dark(browser, url):
+    """Open a page in dark mode, as a reader who chose it (the theme keeps the choice in localStorage)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _open(browser, url)
+    browser.execute_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
+    _open(browser, url)
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script(
+        "return document.readyState === 'complete' && document.documentElement.dataset.theme") == "dark")
+
+
+@pytest.fixture
+def dark(browser):
+    yield browser
+    browser.execute_script("localStorage.removeItem('mode'); localStorage.removeItem('theme');")
+
+
+@pytest.mark.parametrize("page", [p for p in BOOK if p.startswith("book/")])
+def test_figures_stand_out_in_dark_mode(dark, servers, page):
+    """Every figure keeps its ink readable against its paper in dark mode (contrast at least 4.5, the WCAG level
+    for text): Matplotlib draws black ink, which a dark page would swallow if a figure let the page show through."""
+    base, _ = servers["teacher"]
+    _dark(dark, base + page)
+    seen = dark.execute_async_script(LEGIBLE)
+    assert "scriptError" not in seen, seen.get("scriptError")
+    assert seen["theme"] == "dark"
+    faint = [f"{i['image']}: paper {i['paper']:.2f}, ink {i['ink']:.2f}, contrast {i['contrast']:.1f}"
+             for i in seen["images"] if i["contrast"] < 4.5]
+    assert not faint, faint
+    severe = _severe(dark)
+    assert not severe, severe
+
+
+def test_dark_mode_check_sees_a_transparent_figure(dark, servers):
+    """The check above is not blind: a figure with a transparent background and black ink, shown without the
+    theme's white backing for images, fails it."""
+    base, _ = servers["teacher"]
+    _dark(dark, base + "book/regression.html")
+    dark.execute_script(TRANSPARENT_FIGURE)
+    seen = dark.execute_async_script(LEGIBLE)
+    assert "scriptError" not in seen, seen.get("scriptError")
+    figures = [i["contrast"] for i in seen["images"] if not i["image"].startswith("data:")]
+    added = [i["contrast"] for i in seen["images"] if i["image"].startswith("data:")]
+    assert len(figures) >= 1 and min(figures) >= 4.5 and added and added[0] < 2, seen["images"]

@@ -1,18 +1,23 @@
-"""The built site, read as files: nothing loads from another host, MathJax is the site's own copy, the student
-edition has no solutions, the reference pages are complete, and Binder installs what requirements.txt pins.
+"""The built site, read as files: nothing loads from another host, MathJax and reveal.js are the site's own copies,
+the student edition has no solutions, every chapter tagged for slides has a deck (without solutions) and links to
+it, the reference pages are complete, and Binder installs what requirements.txt pins.
 
 The `site` fixture (conftest.py) builds both editions once per test run; tests/test_book.py checks the build itself.
 """
 
+import html as html_text
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import nbformat
 import pytest
+from conftest import chapters_with_slides, solution_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 MATHJAX = "_static/mathjax/es5/tex-chtml.js"
+REVEAL = "_static/revealjs/dist/reveal.js"
 
 # <link rel=...> values that make the browser fetch the target (next/prev/search/canonical/... only name a page).
 LOADING_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "prefetch",
@@ -72,6 +77,7 @@ def test_nothing_loads_from_another_host(site, edition):
     html = site[edition].require()
     found = {str(p.relative_to(html)): [u for u in Page(p).loads if external(u)] for p in pages(html)}
     assert len(found) >= 10, "too few pages: did the build run?"
+    assert "slides/index.html" in found and "slides/what_is_a_loss.html" in found  # the decks too
     assert not {page: urls for page, urls in found.items() if urls}
     # Stylesheets must not pull fonts or other files from the internet either (Google Fonts and the like).
     css = {str(p.relative_to(html)): CSS_URL.findall(p.read_text(encoding="utf-8", errors="replace"))
@@ -97,6 +103,45 @@ def test_mathjax_is_the_sites_own_copy(teacher):
     # MathJax extensions would all be loaded on every page (see _config.yml). No page may load them.
     extensions = [s for p in pages(teacher) for s in Page(p).scripts if "input/tex/extensions" in s]
     assert not extensions
+
+
+@pytest.mark.parametrize("edition", ["teacher", "student"])
+def test_a_deck_for_every_chapter_tagged_for_slides(site, edition):
+    html = site[edition].require()
+    tagged = chapters_with_slides()
+    assert "what_is_a_loss" in tagged
+    decks = sorted(p.stem for p in (html / "slides").glob("*.html") if p.stem != "index")
+    assert decks == tagged  # no empty deck for a chapter without tags
+    index = (html / "slides/index.html").read_text(encoding="utf-8")
+    assert [name for name in re.findall(r'<li><a href="([\w-]+)\.html">', index)] == [
+        name for name in _toc_order() if name in tagged]
+    for notebook in sorted(ROOT.glob("book/*.ipynb")):
+        page = (html / "book" / f"{notebook.stem}.html").read_text(encoding="utf-8")
+        assert (f'href="../slides/{notebook.stem}.html"' in page) == (notebook.stem in tagged), notebook.stem
+    for name in decks:
+        deck = Page(html / "slides" / f"{name}.html")
+        assert deck.scripts == ["../" + MATHJAX, "../" + REVEAL], name
+        assert all((html / "slides" / url).resolve().is_file() for url in deck.loads if not url.startswith("data:"))
+    # The book's pages do not load reveal.js, and the decks are the only pages that do.
+    assert not [p for p in pages(html) if "slides" not in p.parts and any("revealjs" in s for s in Page(p).scripts)]
+
+
+def _toc_order():
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [Path(c["file"]).name for part in toc["parts"] for c in part["chapters"]]
+
+
+@pytest.mark.parametrize("edition", ["teacher", "student"])
+def test_decks_hold_no_solutions(site, edition):
+    html = site[edition].require()
+    for name in chapters_with_slides():
+        deck = (html / "slides" / f"{name}.html").read_text(encoding="utf-8")
+        text = html_text.unescape(re.sub(r"<[^>]+>", "", deck))
+        assert "solution-start" not in deck and 'class="solution' not in deck, name
+        lines = solution_lines(nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4))
+        assert not [line for line in lines if line in text], name
 
 
 def _count(html, pattern):
