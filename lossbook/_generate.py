@@ -110,7 +110,7 @@ def docstring(record, backend, gradient=False):
         formula = record.gradient_formula
         returns = ("    The gradient of the reduced loss, shape of ``y_pred`` (for ``reduction='none'``, the gradient\n"
                    "    of the sum of the weighted values, i.e. each value's own gradient).")
-        about = f"The derivative of :func:`{record.name}` (see there for the loss)."
+        about = f"The derivative of :func:`lossbook.{backend}.{record.name}` (see there for the loss)."
     else:
         head = f"{record.title}."
         formula = record.formula
@@ -167,7 +167,7 @@ def _module_class(record):
     keywords = "".join(f", {h.name}={h.name}" for h in record.hyperparameters)
     return f'''class {record.module}(_backend.Loss):
     """{record.title} as an ``nn.Module``: ``{record.module}(...)(y_pred, y_true, weight=None)`` computes
-    :func:`{record.name}` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.{record.name}` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 

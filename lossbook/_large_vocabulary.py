@@ -149,8 +149,8 @@ def chunked_cross_entropy(y_pred: torch.Tensor, y_true: torch.Tensor, *, ignore_
         chunk_size: rows per chunk; default: as many rows as fit in about 128 MiB of float32 per temporary.
 
     Returns:
-        The loss (float32 for half-precision logits, else the logits' dtype: a low-precision loss value would
-        round away what training looks at).
+        The loss, in float32 for half-precision logits and in the logits' dtype otherwise (a low-precision loss
+        value would round away what training looks at).
     """
     reduction = _checks.reduction(reduction)
     ignore_index = _checks.optional_int("ignore_index", ignore_index)
@@ -262,7 +262,7 @@ def linear_cross_entropy(hidden: torch.Tensor, weight: torch.Tensor, labels: tor
         chunk_size: rows per chunk; default: as many rows as fit in about 128 MiB of float32 logits.
 
     Returns:
-        The loss (float32 for half-precision inputs, else their dtype).
+        The loss, in float32 for half-precision inputs and in their dtype otherwise.
     """
     reduction = _checks.reduction(reduction)
     ignore_index = _checks.optional_int("ignore_index", ignore_index)

@@ -44,7 +44,7 @@ def _mse_grad(
 
         \frac{\partial \ell}{\partial \hat y} = 2(\hat y - y)
 
-    The derivative of :func:`mse` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.mse` (see there for the loss).
 
     Args:
         y_pred: predictions (linear (identity)).
@@ -115,7 +115,7 @@ def _mae_grad(
 
         \frac{\partial \ell}{\partial \hat y} = \operatorname{sign}(\hat y - y)
 
-    The derivative of :func:`mae` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.mae` (see there for the loss).
 
     Args:
         y_pred: predictions (linear (identity)).
@@ -187,7 +187,7 @@ def _huber_grad(
 
         \frac{\partial \ell_\delta}{\partial \hat y} = \operatorname{clip}(r, -\delta, \delta)
 
-    The derivative of :func:`huber` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.huber` (see there for the loss).
 
     Args:
         y_pred: predictions (linear (identity)).
@@ -262,7 +262,7 @@ def _smooth_l1_grad(
 
         \frac{\partial \ell_\beta}{\partial \hat y} = \operatorname{clip}(r / \beta, -1, 1)
 
-    The derivative of :func:`smooth_l1` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.smooth_l1` (see there for the loss).
 
     Args:
         y_pred: predictions (linear (identity)).
@@ -337,7 +337,7 @@ def _quantile_grad(
 
         \frac{\partial \ell_q}{\partial \hat y} = \begin{cases} -q & y \ge \hat y \\ 1 - q & y < \hat y \end{cases}
 
-    The derivative of :func:`quantile` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.quantile` (see there for the loss).
 
     Args:
         y_pred: predictions (linear (identity)).
@@ -411,7 +411,7 @@ def _log_cosh_grad(
 
         \frac{\partial \ell}{\partial \hat y} = \tanh(\hat y - y)
 
-    The derivative of :func:`log_cosh` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.log_cosh` (see there for the loss).
 
     Args:
         y_pred: predictions (linear (identity)).
@@ -485,7 +485,7 @@ def _binary_cross_entropy_grad(
 
         \frac{\partial \ell}{\partial z} = (1 - y)\,\sigma(z) - w_+\,y\,\sigma(-z), \qquad \frac{\partial \ell}{\partial p} = \frac{1 - y}{1 - p} - \frac{w_+\,y}{p}
 
-    The derivative of :func:`binary_cross_entropy` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.binary_cross_entropy` (see there for the loss).
 
     Args:
         y_pred: predictions (sigmoid (or none with from_logits=True)).
@@ -565,7 +565,7 @@ def _hinge_grad(
 
         \frac{\partial \ell}{\partial s} = \begin{cases} -y & y\,s < 1 \\ 0 & y\,s \ge 1 \end{cases}
 
-    The derivative of :func:`hinge` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.hinge` (see there for the loss).
 
     Args:
         y_pred: predictions (linear score (no sigmoid)).
@@ -636,7 +636,7 @@ def _squared_hinge_grad(
 
         \frac{\partial \ell}{\partial s} = -2\,y\,\max(0,\ 1 - y\,s)
 
-    The derivative of :func:`squared_hinge` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.squared_hinge` (see there for the loss).
 
     Args:
         y_pred: predictions (linear score (no sigmoid)).
@@ -708,7 +708,7 @@ def _zero_one_grad(
 
         \frac{\partial \ell}{\partial s} = 0 \quad (s \ne t)
 
-    The derivative of :func:`zero_one` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.zero_one` (see there for the loss).
 
     Args:
         y_pred: predictions (any score or probability).
@@ -784,7 +784,7 @@ def _categorical_cross_entropy_grad(
 
         \frac{\partial \ell}{\partial z_c} = \mathrm{softmax}(z)_c \sum_k y_k - y_c, \qquad \frac{\partial \ell}{\partial p_c} = -\frac{y_c}{p_c}
 
-    The derivative of :func:`categorical_cross_entropy` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.categorical_cross_entropy` (see there for the loss).
 
     Args:
         y_pred: predictions (softmax (or none with from_logits=True)).
@@ -865,7 +865,7 @@ def _sparse_categorical_cross_entropy_grad(
 
         \frac{\partial \ell}{\partial z_c} = \mathrm{softmax}(z)_c - [c = y]
 
-    The derivative of :func:`sparse_categorical_cross_entropy` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.sparse_categorical_cross_entropy` (see there for the loss).
 
     Args:
         y_pred: predictions (softmax (or none with from_logits=True)).
@@ -949,7 +949,7 @@ def _kl_divergence_grad(
 
         \frac{\partial\,\mathrm{KL}}{\partial p_c} = -\frac{y_c}{p_c}, \qquad \frac{\partial\,\mathrm{KL}}{\partial \log p_c} = -y_c
 
-    The derivative of :func:`kl_divergence` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.kl_divergence` (see there for the loss).
 
     Args:
         y_pred: predictions (softmax (or log_softmax with log_input=True)).
@@ -1026,7 +1026,7 @@ def _gaussian_nll_grad(
 
         \frac{\partial \ell}{\partial \hat y} = \frac{\hat y - y}{\sigma^2}, \qquad \frac{\partial \ell}{\partial \log\sigma^2} = \tfrac12\Big(1 - \frac{(\hat y - y)^2}{\sigma^2}\Big)
 
-    The derivative of :func:`gaussian_nll` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.gaussian_nll` (see there for the loss).
 
     Args:
         y_pred: predictions (linear for the mean; the variance from a second output (exp or softplus), or log_var as is).
@@ -1108,7 +1108,7 @@ def _poisson_nll_grad(
 
         \frac{\partial \ell}{\partial x} = e^{x} - y, \qquad \frac{\partial \ell}{\partial \lambda} = 1 - \frac{y}{\lambda}
 
-    The derivative of :func:`poisson_nll` (see there for the loss).
+    The derivative of :func:`lossbook.numpy.poisson_nll` (see there for the loss).
 
     Args:
         y_pred: predictions (none for a log-rate (log_input=True, the default), or exp/softplus for a rate).

@@ -71,7 +71,7 @@ def mse(
 
 class MSELoss(_backend.Loss):
     """Mean squared error as an ``nn.Module``: ``MSELoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`mse` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.mse` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -118,7 +118,7 @@ def mae(
 
 class MAELoss(_backend.Loss):
     """Mean absolute error as an ``nn.Module``: ``MAELoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`mae` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.mae` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -167,7 +167,7 @@ def huber(
 
 class HuberLoss(_backend.Loss):
     """Huber loss as an ``nn.Module``: ``HuberLoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`huber` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.huber` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -216,7 +216,7 @@ def smooth_l1(
 
 class SmoothL1Loss(_backend.Loss):
     """Smooth L1 loss as an ``nn.Module``: ``SmoothL1Loss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`smooth_l1` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.smooth_l1` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -265,7 +265,7 @@ def quantile(
 
 class QuantileLoss(_backend.Loss):
     """Quantile (pinball) loss as an ``nn.Module``: ``QuantileLoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`quantile` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.quantile` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -312,7 +312,7 @@ def log_cosh(
 
 class LogCoshLoss(_backend.Loss):
     """Log-cosh loss as an ``nn.Module``: ``LogCoshLoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`log_cosh` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.log_cosh` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -365,7 +365,7 @@ def binary_cross_entropy(
 
 class BinaryCrossEntropyLoss(_backend.Loss):
     """Binary cross-entropy as an ``nn.Module``: ``BinaryCrossEntropyLoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`binary_cross_entropy` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.binary_cross_entropy` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -412,7 +412,7 @@ def hinge(
 
 class HingeLoss(_backend.Loss):
     """Hinge loss as an ``nn.Module``: ``HingeLoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`hinge` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.hinge` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -459,7 +459,7 @@ def squared_hinge(
 
 class SquaredHingeLoss(_backend.Loss):
     """Squared hinge loss as an ``nn.Module``: ``SquaredHingeLoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`squared_hinge` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.squared_hinge` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -508,7 +508,7 @@ def zero_one(
 
 class ZeroOneLoss(_backend.Loss):
     """Zero-one loss as an ``nn.Module``: ``ZeroOneLoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`zero_one` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.zero_one` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -559,7 +559,7 @@ def categorical_cross_entropy(
 
 class CategoricalCrossEntropyLoss(_backend.Loss):
     """Categorical cross-entropy as an ``nn.Module``: ``CategoricalCrossEntropyLoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`categorical_cross_entropy` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.categorical_cross_entropy` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -614,7 +614,7 @@ def sparse_categorical_cross_entropy(
 
 class SparseCategoricalCrossEntropyLoss(_backend.Loss):
     """Sparse categorical cross-entropy as an ``nn.Module``: ``SparseCategoricalCrossEntropyLoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`sparse_categorical_cross_entropy` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.sparse_categorical_cross_entropy` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -663,7 +663,7 @@ def kl_divergence(
 
 class KLDivergenceLoss(_backend.Loss):
     """Kullback-Leibler divergence as an ``nn.Module``: ``KLDivergenceLoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`kl_divergence` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.kl_divergence` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -716,7 +716,7 @@ def gaussian_nll(
 
 class GaussianNLLLoss(_backend.Loss):
     """Gaussian negative log-likelihood as an ``nn.Module``: ``GaussianNLLLoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`gaussian_nll` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.gaussian_nll` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
@@ -767,7 +767,7 @@ def poisson_nll(
 
 class PoissonNLLLoss(_backend.Loss):
     """Poisson negative log-likelihood as an ``nn.Module``: ``PoissonNLLLoss(...)(y_pred, y_true, weight=None)`` computes
-    :func:`poisson_nll` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
+    :func:`lossbook.torch.poisson_nll` with the hyperparameters given here (tensor hyperparameters are buffers, so ``.to()``
     moves them with the model).
     """
 
