@@ -70,6 +70,8 @@ def _elementwise(mp, name, p, t, o):
         return h if name == "hinge" else h * h
     if name in ("gaussian_nll", "poisson_nll"):
         return mp.fsum(_likelihood_terms(mp, name, p, t, o))
+    if name == "zero_one":
+        return mp.mpf(int((p > mp.mpf(o["threshold"])) != (t > 0)))
     raise KeyError(name)
 
 
@@ -285,6 +287,9 @@ def probes(dtype="float64", quick=False):
     s = np.concatenate([m, -m, [1.0, -1.0, 1 - 1e-7, 1 + 1e-7]])
     for name in ("hinge", "squared_hinge"):
         out.append(Probe(name, {}, s, np.ones_like(s)))
+    near = np.array([0.5, np.nextafter(0.5, 1, dtype=dtype), np.nextafter(0.5, 0, dtype=dtype), 0.0, 1.0, 1e-30])
+    for y in (0.0, 1.0):  # decisions at the threshold and just beside it
+        out.append(Probe("zero_one", {"threshold": 0.5}, near, np.full_like(near, y), f"labels {y:g}"))
     out += _class_probes(dtype, quick)
     out += _likelihood_probes(dtype, m)
     return out
