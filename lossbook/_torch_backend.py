@@ -83,6 +83,8 @@ class _LossFunction(torch.autograd.Function):
         ctx.name, ctx.reduction = name, reduction
         ctx.options = {k: (_ARRAY if isinstance(v, torch.Tensor) else v) for k, v in options.items()}
         ctx.count = values.numel()
+        if reduction == "mean" and grad is not None:
+            grad *= 1 / ctx.count  # the gradient of the mean, ready for the usual loss.backward()
         ctx.save_for_backward(grad, y_pred, y_true, *array_options)
         if reduction == "none":
             norm = torch.empty(0, dtype=values.dtype, device=values.device) if norm is None else norm
@@ -94,13 +96,16 @@ class _LossFunction(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_out, *unused):
         grad, y_pred, y_true, *array_options = ctx.saved_tensors
+        d_pred = None
+        if ctx.needs_input_grad[3]:  # the stored gradient (already divided by the count for a mean) as it is
+            d_pred = grad if ctx.reduction != "none" and _is_one(grad_out) else grad * (
+                grad_out if ctx.reduction != "none" or grad_out.ndim == y_pred.ndim else grad_out[..., None])
         if ctx.reduction == "mean":
             grad_out = grad_out / ctx.count
         elif ctx.reduction == "none" and grad_out.ndim < y_pred.ndim:  # one value per row: broadcast over classes
             grad_out = grad_out[..., None]
         formula = FORMULAS[ctx.name]
         options = _with_arrays(ctx.name, ctx.options, array_options)
-        d_pred = grad * grad_out if ctx.needs_input_grad[3] else None
         d_true = None
         if ctx.needs_input_grad[4]:
             if formula.target_grad is None:
@@ -114,6 +119,14 @@ class _LossFunction(torch.autograd.Function):
                 d = d.sum_to_size(value.shape) if value.ndim else d.sum()
             d_options.append(d)
         return (None, None, None, d_pred, d_true, *d_options)
+
+
+def _is_one(grad_out):
+    """Whether the incoming gradient is the scalar 1, as in ``loss.backward()``: then the stored gradient is
+    returned without a multiplication and a new tensor. Checked on the CPU only, where reading the value costs
+    nothing; on a GPU it would wait for the device, and under ``torch.compile`` it would break the graph."""
+    return (grad_out.device.type == "cpu" and grad_out.numel() == 1 and not torch.compiler.is_compiling()
+            and grad_out.item() == 1.0)
 
 
 def _array_names(name):

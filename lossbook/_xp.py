@@ -45,6 +45,20 @@ class _NumPy:
         return np.clip(x, lo, hi, out=out)
 
     @staticmethod
+    def add_scaled(x, a, y):
+        """``x += a * y`` in place."""
+        x += a * y
+        return x
+
+    @staticmethod
+    def sub_product(x, a, b):
+        """``x -= a * b`` in place."""
+        x -= a * b
+        return x
+
+    subtract = staticmethod(np.subtract)
+
+    @staticmethod
     def nan_to_zero(x):
         """Replace NaN by 0 in place (infinities stay): the product ``0 * inf`` made to mean 0."""
         return np.nan_to_num(x, copy=False, nan=0.0, posinf=np.inf, neginf=-np.inf)
@@ -165,6 +179,18 @@ def _torch_namespace():
         @staticmethod
         def clip(x, lo=None, hi=None, out=None):
             return torch.clamp(x, lo, hi, out=out)
+
+        @staticmethod
+        def add_scaled(x, a, y):
+            """``x += a * y`` in place, in one pass."""
+            return x.add_(y, alpha=a)
+
+        @staticmethod
+        def sub_product(x, a, b):
+            """``x -= a * b`` in place, in one pass and without a temporary."""
+            return x.addcmul_(a, b, value=-1)
+
+        subtract = staticmethod(torch.sub)
 
         @staticmethod
         def nan_to_zero(x):

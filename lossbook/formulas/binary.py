@@ -59,8 +59,9 @@ def binary_cross_entropy(xp, y_pred, y_true, want_grad, from_logits, pos_weight,
     if pos_weight is not None:  # (w+ y + 1 - y) sp: the two softplus terms share sp
         sp *= wy + not_y
     values = sp
-    values += _mul0(xp, wy, neg)
-    values += _mul0(xp, not_y, pos)
+    scratch = xp.multiply(wy, neg)  # one buffer for both products
+    values += xp.nan_to_zero(scratch)
+    values += xp.nan_to_zero(xp.multiply(not_y, pos, out=scratch))
     if not want_grad:
         return values, None
     n_pos, n_neg = _sigmoid_numerators(xp, e, pos, neg)

@@ -46,9 +46,8 @@ class _Logits:
         xp.put(self.d, self.a, 0.0)
         xp.put(self.lo, self.a, 0.0)
         k = xp.floor(xp.clip(second - _shift_threshold(xp, z), 0.0, _MAX_SHIFT))
-        self.e = k - self.d
-        xp.exp(self.e, out=self.e)
-        self.e -= xp.multiply(self.e, self.lo, out=spare)  # exp(-(d + lo)) = exp(-d) (1 - lo) to first order
+        self.e = xp.exp(xp.subtract(k, self.d, out=spare), out=spare)
+        xp.sub_product(self.e, self.e, self.lo)  # exp(-(d + lo)) = exp(-d) (1 - lo) to first order
         xp.put(self.e, self.a, 0.0)
         self.scale = xp.exp(-xp.upcast(k))
         self.s = xp.upcast(xp.sum(self.e, axis=-1, keepdims=True)) * self.scale
@@ -110,7 +109,9 @@ def categorical_cross_entropy(xp, y_pred, y_true, want_grad, from_logits, label_
     if not from_logits:
         return _categorical_probabilities(xp, y_pred, y, want_grad)
     parts = _Logits(xp, y_pred)
-    values = xp.sum(_mul0(xp, y, parts.neg_log_softmax()), axis=-1)
+    nls = parts.neg_log_softmax()
+    nls *= y
+    values = xp.sum(xp.nan_to_zero(nls), axis=-1)  # 0 * inf = 0: a zero target at a -inf logit
     return values, (_softmax_minus(xp, parts, y, y_pred) if want_grad else None)
 
 

@@ -46,7 +46,7 @@ def huber(xp, y_pred, y_true, want_grad, delta):
     """
     r = y_pred - y_true
     g = xp.clip(r, -delta, delta)
-    r -= 0.5 * g
+    xp.add_scaled(r, -0.5, g)
     r *= g
     return r, g
 
@@ -60,7 +60,7 @@ def smooth_l1(xp, y_pred, y_true, want_grad, beta):
     r = y_pred - y_true
     h = r / beta
     xp.clip(h, -1.0, 1.0, out=h)
-    r -= (0.5 * beta) * h
+    xp.add_scaled(r, -0.5 * beta, h)
     r *= h
     return r, h
 
