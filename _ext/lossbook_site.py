@@ -11,10 +11,17 @@ sphinx-exercise's ``hide_solutions`` drops plain ``{solution}`` directives but n
 directive returns nothing, so the solution's cells stay on the page and the orphan end node crashes the HTML writer
 (https://github.com/executablebooks/sphinx-exercise/issues/89). Here the start directive leaves a marker instead, and
 a transform removes everything from the marker to the matching end node.
+
+The interactive figures (``lossbook.book.interactive``) need plotly.js. The site serves it itself, like MathJax:
+``plotly.min.js`` is copied from the installed ``plotly`` package (pinned in requirements.txt) into ``_static``, and
+only the pages that show a figure load it, together with ``_static/lossbook-figures.js`` (the theme's colours),
+both deferred so that they do not hold up the page's text.
 """
 
 import dataclasses
+import importlib.util
 import os
+from pathlib import Path
 
 import sphinxcontrib.bibtex.plugin
 from docutils import nodes
@@ -85,6 +92,32 @@ def _no_thebe(app):
                 app.disconnect(listener.id)
 
 
+def plotly_js():
+    """The path of plotly.min.js in the installed plotly package (found without importing plotly)."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the interactive figures need the plotly package (pinned in requirements.txt)")
+    path = Path(spec.submodule_search_locations[0]) / "package_data" / "plotly.min.js"
+    if not path.is_file():
+        raise RuntimeError(f"plotly.min.js is missing from the plotly package: {path}")
+    return path
+
+
+def _serve_plotly(app, config):
+    # A file in html_static_path is copied into _static under its own name.
+    config.html_static_path = [*config.html_static_path, str(plotly_js())]
+
+
+FIGURE_MARK = 'class="lossbook-figure"'  # the <div> of every figure (lossbook.book.interactive.SliderFigure)
+
+
+def _figure_scripts(app, pagename, templatename, context, doctree):
+    # Added here, during html-page-context, the scripts go into this page only.
+    if FIGURE_MARK in context.get("body", ""):
+        app.add_js_file("plotly.min.js", loading_method="defer")
+        app.add_js_file("lossbook-figures.js", loading_method="defer")
+
+
 def _round_brackets():
     return BracketStyle(left="(", right=")")
 
@@ -114,5 +147,7 @@ def setup(app):
     app.add_transform(RemoveHiddenSolutions)
     app.connect("config-inited", _edition)
     app.connect("config-inited", _tuples)
+    app.connect("config-inited", _serve_plotly)
     app.connect("builder-inited", _no_thebe)
+    app.connect("html-page-context", _figure_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,472 @@
+"""Interactive figures that work on a static web page: a slider, and optionally a row of buttons, over values
+that lossbook computed when the notebook ran.
+
+A reader of the book's website has no Python kernel, so widgets that call Python (ipywidgets) are dead there.
+Here every number is computed beforehand instead: :func:`slider_figure` calls ``draw(value)`` for each value of
+a grid and stores all the curves in one Plotly figure, one frame per value; moving the slider in the browser
+only swaps precomputed data. The figure displays as
+
+- ``application/vnd.plotly.v1+json``, which JupyterLab draws with the Plotly extension of the ``plotly`` package;
+- ``text/html``, a ``<div>`` and an inline script calling ``Plotly.newPlot``, which the book's website shows.
+  The site serves plotly.js itself (``plotly.min.js`` from the pinned ``plotly`` package, copied by
+  ``_ext/lossbook_site.py``) and ``_static/lossbook-figures.js`` gives the figures the theme's light or dark
+  colours; nothing is loaded from another host.
+
+Both outputs are plain data. Every number is rounded to 6 significant digits of the largest value of its curve
+and serialised in a fixed order, so re-running a notebook reproduces the output byte for byte on any CPU, and
+nbval, which compares both mime types, checks every plotted number against the committed notebook.
+
+>>> import numpy as np
+>>> from lossbook import numpy as lbn
+>>> r = np.linspace(-2, 2, 5)
+>>> def draw(delta):
+...     return [Curve("Huber", r, lbn.huber(r, 0 * r, delta=delta, reduction="none"))]
+>>> fig = slider_figure(draw, [0.5, 1.0, 2.0], dial="δ")
+>>> fig
+<interactive figure: slider δ over 3 values from 0.5 to 2; 1 panel, 1 trace>
+>>> fig.figure["frames"][2]["data"][0]["y"]
+[2.0, 0.5, 0.0, 0.5, 2.0]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: matplotlib's default colours (``tab10``), so that the interactive figures match the book's static ones.
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+           "#17becf")
+
+#: How each :attr:`Curve.style` is drawn (Plotly trace attributes).
+STYLES = {
+    "line": {"type": "scatter", "mode": "lines", "line": {"width": 2.5, "simplify": False}},
+    "dash": {"type": "scatter", "mode": "lines", "line": {"width": 1.8, "dash": "dash", "simplify": False}},
+    "dot": {"type": "scatter", "mode": "lines", "line": {"width": 1.8, "dash": "dot", "simplify": False}},
+    "markers": {"type": "scatter", "mode": "markers", "marker": {"size": 5, "opacity": 0.45}},
+    "point": {"type": "scatter", "mode": "markers", "marker": {"size": 11, "line": {"width": 1.5}}},
+    "bars": {"type": "bar", "opacity": 0.85},
+}
+
+#: Significant digits kept of every plotted number (relative to the largest value of its curve).
+DIGITS = 6
+
+_FONT = '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+# No mode bar and no zooming by dragging: the axes stay fixed while the slider moves, and a finger on a
+# touch screen scrolls the page instead of zooming the figure. Hovering shows the values.
+_CONFIG = {"displayModeBar": False, "responsive": True}
+_GRID, _AXIS_LINE, _TEXT = "#e5e5e5", "#888888", "#333333"
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One curve of a figure at one setting of its dials.
+
+    Args:
+        name: the legend entry. Curves with the same name (a loss and its gradient) share a colour and one entry.
+        x, y: the coordinates, 1-D and of the same length; ``nan`` leaves a gap (or hides a point).
+        panel: the index of the panel it is drawn in (see :class:`Panel`).
+        style: one of :data:`STYLES`: ``"line"``, ``"dash"``, ``"dot"``, ``"markers"`` (data points),
+            ``"point"`` (one large marker) or ``"bars"``.
+        color: a CSS colour; by default the next colour of :data:`PALETTE`.
+    """
+
+    name: str
+    x: Any
+    y: Any
+    panel: int = 0
+    style: str = "line"
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One of the figure's panels, side by side from left to right.
+
+    Args:
+        xlabel, ylabel: the axis titles. title: written above the panel.
+        xlog: a logarithmic x-axis.
+        xrange, yrange: the axis ranges (for ``xlog``, in data units); by default the range of every curve at
+            every setting of the dials, so that the axes stay fixed while the slider moves.
+        xticks: where the x-axis has ticks (default: Plotly's choice; the bars' positions for bars).
+    """
+
+    xlabel: str = ""
+    ylabel: str = ""
+    title: str = ""
+    xlog: bool = False
+    xrange: tuple[float, float] | None = None
+    yrange: tuple[float, float] | None = None
+    xticks: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class SliderFigure:
+    """An interactive figure: the Plotly figure as a dictionary, displayed by Jupyter and the book's site.
+
+    ``figure`` holds ``data`` (the traces at the start), ``layout`` (with the slider and the buttons), ``frames``
+    (one per slider value) and ``config``. Display it (the last line of a cell) to show it; :meth:`to_html` gives
+    the HTML the site embeds.
+    """
+
+    figure: dict
+    summary: str = field(default="", compare=False)
+
+    @property
+    def element_id(self) -> str:
+        """The id of the figure's ``<div>``: derived from the content, so that it is the same on every run."""
+        return "lossbook-figure-" + hashlib.sha256(self.to_json().encode()).hexdigest()[:12]
+
+    def to_json(self) -> str:
+        """The figure as compact JSON, with sorted keys and every non-ASCII character escaped."""
+        return json.dumps(self.figure, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+
+    def to_html(self) -> str:
+        """A ``<div>`` and an inline script that draws the figure with plotly.js once the page has loaded.
+
+        The page must load plotly.js (the book's site does, from its own ``_static``); without it the script
+        writes a short note into the ``<div>`` instead.
+        """
+        figure = self.to_json().replace("</", "<\\/")  # a "</script>" inside a string must not end the script
+        height = self.figure["layout"]["height"]
+        return (f'<div id="{self.element_id}" class="lossbook-figure" style="width: 100%; height: {height}px">'
+                f"<noscript>{html.escape(NOSCRIPT)}</noscript></div>\n"
+                f"<script>\n{_SCRIPT % {'id': json.dumps(self.element_id), 'figure': figure}}</script>\n")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"application/vnd.plotly.v1+json": json.loads(self.to_json()), "text/html": self.to_html(),
+                "text/plain": self.summary}
+
+    def __repr__(self):
+        return self.summary
+
+
+NOSCRIPT = "This figure is interactive: it needs JavaScript."
+MISSING = ("This interactive figure needs plotly.js, which the book's website and JupyterLab provide; "
+           "run the notebook in JupyterLab to see it.")
+
+# Draws the figure when the page has loaded (plotly.js and the site's lossbook-figures.js are loaded with
+# `defer`, so they run before DOMContentLoaded). window.lossbookFigures, from the site, adds the theme's colours.
+_SCRIPT = """(function () {
+  var id = %(id)s, figure = %(figure)s;
+  function draw() {
+    var element = document.getElementById(id);
+    if (!element || element.getAttribute("data-drawn")) return;
+    if (!window.Plotly) { element.textContent = MISSING; return; }
+    element.setAttribute("data-drawn", "true");
+    var site = window.lossbookFigures;
+    if (site) figure.layout = site.style(figure.layout);
+    Plotly.newPlot(element, figure);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
+  else draw();
+})();
+""".replace("MISSING", json.dumps(MISSING))
+
+
+def slider_figure(draw: Callable[..., Sequence[Curve]], values: Sequence[float], *, dial: str,
+                  panels: Sequence[Panel] | None = None, choices: Mapping[str, Any] | None = None,
+                  start: float | None = None, start_choice: str | None = None, height: int = 470,
+                  label: Callable[[float], str] | None = None) -> SliderFigure:
+    """An interactive figure with a slider over ``values``: ``draw(value)`` gives the curves at each value.
+
+    Curves that are the same at every value are stored once; the others are stored for every value (one frame
+    per value), with their ``x``, ``y`` and name where these change. With ``choices``, a row of buttons selects
+    one more setting: ``draw(value, choice)`` is called for every value and every choice, the slider moves all
+    of them at once, and each button shows its own set of curves.
+
+    Args:
+        draw: ``draw(value)``, or ``draw(value, choice)`` with ``choices``, returns the list of :class:`Curve`
+            at that setting: the same number of curves at every setting, each in the same panel and style.
+        values: the slider's values, distinct numbers in the order of the slider (at least 2).
+        dial: the slider's name, shown with its value ("δ", "pos_weight").
+        panels: the panels, left to right (default: one panel without axis titles).
+        choices: ``{button label: choice}`` for a row of buttons, or ``None`` for no buttons.
+        start: the slider's initial value, one of ``values`` (default: the first).
+        start_choice: the label of the initially selected button (default: the first).
+        height: the figure's height in pixels (40 more with buttons).
+        label: writes a value on the slider (default: ``f"{value:g}"``).
+    Returns:
+        A :class:`SliderFigure`; display it to show the figure.
+    Raises:
+        ValueError: fewer than 2 values, repeated or non-finite values, a start that is not a value, curves that
+            change in number, panel or style between settings, bad shapes, infinite coordinates, unknown styles
+            or panels, or no curve that changes with the slider.
+    """
+    values = _values(values)
+    panels = list(panels) if panels is not None else [Panel()]
+    if not panels:
+        raise ValueError("panels must hold at least one Panel")
+    label = label or (lambda v: f"{v:g}")
+    groups = list(choices.items()) if choices is not None else [(None, None)]
+    if choices is not None and not groups:
+        raise ValueError("choices must hold at least one {label: choice}, or be None for no buttons")
+    active = _index(values, start, "start", "values") if start is not None else 0
+    chosen = _index([g for g, _ in groups], start_choice, "start_choice", "the labels of choices") \
+        if start_choice is not None else 0
+
+    # grid[g][i] is the list of curves for choice g at value i, rounded
+    grid = [[_checked(draw(v) if choices is None else draw(v, choice), len(panels)) for v in values]
+            for _, choice in groups]
+    _same_layout(grid)
+
+    traces, frames_data = _traces(grid, active, chosen)
+    if not frames_data:
+        raise ValueError("no curve changes with the slider: draw(value) must use its value")
+    layout = _layout(panels, grid, height, choices is not None)
+    layout["sliders"] = [_slider(values, active, dial, label)]
+    if choices is not None:
+        layout["updatemenus"] = [_buttons([g for g, _ in groups], chosen, traces, height)]
+    frames = [{"name": str(i), "data": [t["frames"][i] for t in frames_data],
+               "traces": [t["index"] for t in frames_data]} for i in range(len(values))]
+    figure = {"data": [t["trace"] for t in traces], "layout": layout, "frames": frames, "config": dict(_CONFIG)}
+    buttons = f"; buttons {', '.join(g for g, _ in groups)}" if choices is not None else ""
+    summary = (f"<interactive figure: slider {dial} over {len(values)} values from {label(values[0])} to "
+               f"{label(values[-1])}{buttons}; {len(panels)} panel{'s' * (len(panels) > 1)}, "
+               f"{len(traces)} trace{'s' * (len(traces) > 1)}>")
+    return SliderFigure(figure, summary)
+
+
+def loss_and_gradient(losses: Callable[[float], Mapping[str, tuple]], values: Sequence[float], *, dial: str,
+                      x=None, y_true: float = 0.0, xlabel: str | None = None,
+                      styles: Mapping[str, str] | None = None, **options) -> SliderFigure:
+    """Losses and their gradients against the prediction, with a slider: the interactive twin of
+    :func:`lossbook.book.plotting.loss_and_gradient`.
+
+    Args:
+        losses: ``losses(value)`` returns ``{label: (fn, hyperparameters)}`` at that value of the dial, with ``fn``
+            a ``lossbook.numpy`` loss (with ``.grad``), e.g.
+            ``lambda d: {"Huber": (lbn.huber, {"delta": d}), "MAE": (lbn.mae, {})}``.
+        values, dial: the slider (see :func:`slider_figure`).
+        x: the predictions on the x-axis (default: 201 points in [-3, 3]).
+        y_true: the fixed target (0 for regression, so that the x-axis is the residual).
+        xlabel: the x-axis title (default: the residual for ``y_true = 0``, else "prediction").
+        styles: ``{label: style}`` for curves not drawn as a solid line (see :data:`STYLES`).
+        **options: passed on to :func:`slider_figure` (``start``, ``height``, ``label``).
+    Returns:
+        A :class:`SliderFigure` with the loss on the left and its gradient on the right.
+    """
+    x = np.linspace(-3, 3, 201) if x is None else np.asarray(x, dtype=float)
+    t = np.full_like(x, y_true)
+    styles = styles or {}
+
+    def draw(value):
+        curves = []
+        for name, (fn, hyper) in losses(value).items():
+            style = styles.get(name, "line")
+            curves.append(Curve(name, x, fn(x, t, reduction="none", **hyper), 0, style))
+            curves.append(Curve(name, x, fn.grad(x, t, reduction="none", **hyper), 1, style))
+        return curves
+
+    xlabel = xlabel or ("residual ŷ − y" if y_true == 0 else "prediction")
+    panels = [Panel(xlabel, "loss", "loss"), Panel(xlabel, "gradient", "gradient with respect to the prediction")]
+    return slider_figure(draw, values, dial=dial, panels=panels, **options)
+
+
+# ------------------------------------------------------------------------------------------------- the pieces
+
+
+def rounded(values, digits: int = DIGITS) -> list:
+    """``values`` rounded to ``digits`` significant digits of their largest magnitude, as a list for JSON.
+
+    Rounding to a fixed number of decimals for the whole curve (rather than per number) turns the last-bit noise
+    of a value that should be 0 (1e-17 instead of 0) into exactly 0. The number of decimals comes from the
+    largest magnitude rounded to 3 digits, so that a maximum of 0.9999999999999999 or 1.0 gives the same.
+    ``nan`` becomes ``None`` (JSON ``null``: a gap in a line), and -0.0 becomes 0.0.
+
+    >>> rounded([1.0, 1 / 3, 2e-17, -1e-9, float("nan")])
+    [1.0, 0.33333, 0.0, 0.0, None]
+    """
+    a = np.asarray(values, dtype=float)
+    finite = a[np.isfinite(a)]
+    scale = float(f"{np.max(np.abs(finite)):.2e}") if finite.size else 0.0
+    if scale > 0:
+        a = np.round(a, digits - 1 - math.floor(math.log10(scale)))
+    return [None if math.isnan(v) else v + 0.0 for v in a.tolist()]
+
+
+def _values(values):
+    values = [float(v) for v in values]
+    if len(values) < 2:
+        raise ValueError(f"a slider needs at least 2 values, got {len(values)}")
+    if not all(math.isfinite(v) for v in values):
+        raise ValueError(f"the slider's values must be finite numbers, got {values}")
+    if len(set(values)) != len(values):
+        raise ValueError(f"the slider's values must be distinct, got {values}")
+    return values
+
+
+def _index(options, wanted, name, where):
+    try:
+        return options.index(wanted)
+    except ValueError:
+        raise ValueError(f"{name} must be one of {where}, got {wanted!r}") from None
+
+
+def _checked(curves, n_panels):
+    """The curves of one setting, with rounded coordinates, after checking each."""
+    curves = list(curves)
+    if not curves or not all(isinstance(c, Curve) for c in curves):
+        raise ValueError(f"draw must return a non-empty list of Curve, got {curves!r:.200}")
+    out = []
+    for c in curves:
+        if c.style not in STYLES:
+            raise ValueError(f"curve {c.name!r}: style must be one of {sorted(STYLES)}, got {c.style!r}")
+        if not 0 <= c.panel < n_panels:
+            raise ValueError(f"curve {c.name!r}: panel must be in [0, {n_panels}) (one per Panel), got {c.panel}")
+        x, y = np.asarray(c.x, dtype=float), np.asarray(c.y, dtype=float)
+        if x.ndim != 1 or x.shape != y.shape or x.size == 0:
+            raise ValueError(f"curve {c.name!r}: x and y must be 1-D with the same length, got shapes "
+                             f"{x.shape} and {y.shape}")
+        if np.isinf(x).any() or np.isinf(y).any():
+            raise ValueError(f"curve {c.name!r}: infinite coordinates cannot be drawn (use nan for a gap)")
+        out.append(Curve(str(c.name), tuple(rounded(x)), tuple(rounded(y)), c.panel, c.style, c.color))
+    return out
+
+
+def _same_layout(grid):
+    first = [(c.panel, c.style, c.color) for c in grid[0][0]]
+    for group in grid:
+        for curves in group:
+            if [(c.panel, c.style, c.color) for c in curves] != first:
+                raise ValueError("draw must return the same curves at every setting (number, panel, style and "
+                                 f"colour), got {first} and {[(c.panel, c.style, c.color) for c in curves]}")
+
+
+def _traces(grid, active, chosen):
+    """The traces (one per curve and choice, or one for a curve that never changes) and, for the curves that
+    change with the slider, their data in every frame.
+
+    Data points, reference lines and bars are drawn first and the main curves and points on top of them;
+    ``legendrank`` keeps the legend in the order of ``draw``'s curves."""
+    first = grid[0][0]
+    colors, names = {}, [c.name for c in first]
+    for c in first:  # one colour per legend entry, in the order of the first setting's curves
+        if c.color is None and c.name not in colors:
+            colors[c.name] = PALETTE[len(colors) % len(PALETTE)]
+    traces, animated = [], []
+    for k in sorted(range(len(first)), key=lambda k: _DRAW_ORDER.index(first[k].style)):
+        c0 = first[k]
+        settings = [[curves[k] for curves in group] for group in grid]
+        shared = all(s == settings[0][0] for group in settings for s in group)
+        for g, group in enumerate(settings[:1] if shared else settings):
+            trace = _trace(group[active], c0.color or colors[c0.name], names.index(c0.name) == k,
+                           f"{'all' if shared else g}:{c0.name}")
+            trace.update(visible=shared or g == chosen, legendrank=1000 + k)
+            entry = {"trace": trace, "group": None if shared else g, "index": len(traces)}
+            traces.append(entry)
+            changing = [key for key in ("x", "y", "name") if len({getattr(s, key) for s in group}) > 1]
+            if changing:
+                entry["frames"] = [{key: _attr(s, key) for key in changing} for s in group]
+                animated.append(entry)
+    return traces, animated
+
+
+_DRAW_ORDER = ("markers", "bars", "dot", "dash", "line", "point")
+
+
+def _attr(curve, key):
+    return list(getattr(curve, key)) if key in ("x", "y") else getattr(curve, key)
+
+
+def _trace(curve, color, legend, group):
+    trace = json.loads(json.dumps(STYLES[curve.style]))  # a deep copy
+    axis = str(curve.panel + 1) if curve.panel else ""
+    trace.update(name=curve.name, x=list(curve.x), y=list(curve.y), legendgroup=group, showlegend=legend,
+                 xaxis=f"x{axis}", yaxis=f"y{axis}")
+    if "marker" in trace or trace["type"] == "bar":
+        trace.setdefault("marker", {})["color"] = color
+    else:
+        trace["line"]["color"] = color
+    return trace
+
+
+def _span(numbers, pad, log=False, include_zero=False):
+    a = np.asarray([v for v in numbers if v is not None], dtype=float)
+    if log:
+        a = np.log10(a[a > 0])
+    if include_zero:
+        a = np.append(a, 0.0)
+    if a.size == 0:
+        return [0.0, 1.0]
+    lo, hi = float(a.min()), float(a.max())
+    margin = (hi - lo) * pad if hi > lo else max(abs(hi), 1.0) * 0.5
+    return rounded([lo - margin, hi + margin], 4)
+
+
+def _layout(panels, grid, height, buttons):
+    """The panels side by side, the legend above them (and the buttons above the legend), and room below for the
+    slider. Distances are in pixels, converted to fractions of the plotting area where Plotly wants those."""
+    top, bottom = _MARGIN_TOP + buttons * _BUTTONS_HEIGHT, _MARGIN_BOTTOM
+    above = 1 / (height - _MARGIN_TOP - _MARGIN_BOTTOM)  # one pixel, as a fraction of the plotting area
+    n = len(panels)
+    gap = 0.1 if n > 1 else 0.0
+    width = (1 - gap * (n - 1)) / n
+    layout = {"height": height + buttons * _BUTTONS_HEIGHT,
+              "margin": {"l": 60, "r": 20, "t": top, "b": bottom, "autoexpand": False},
+              "font": {"family": _FONT, "size": 13, "color": _TEXT},
+              "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "hovermode": "closest", "dragmode": False,
+              "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": round(1 + 28 * above, 4),
+                         "yanchor": "bottom"},
+              "annotations": []}
+    everything = [c for group in grid for curves in group for c in curves]
+    for p, panel in enumerate(panels):
+        suffix = str(p + 1) if p else ""
+        mine = [c for c in everything if c.panel == p]
+        bars = [c for c in mine if c.style == "bars"]
+        domain = rounded([p * (width + gap), p * (width + gap) + width], 4)
+        axis = {"gridcolor": _GRID, "linecolor": _AXIS_LINE, "zerolinecolor": _AXIS_LINE, "showline": True,
+                "ticks": "outside", "tickcolor": _AXIS_LINE, "fixedrange": True}
+        xaxis = {**axis, "domain": domain, "anchor": f"y{suffix}", "title": {"text": panel.xlabel},
+                 "type": "log" if panel.xlog else "linear", "range": _x_range(panel, mine, bars)}
+        ticks = panel.xticks or (sorted({v for c in bars for v in c.x if v is not None}) if bars else None)
+        if ticks:
+            xaxis.update(tickmode="array", tickvals=list(ticks), ticktext=[f"{v:g}" for v in ticks])
+        layout[f"xaxis{suffix}"] = xaxis
+        layout[f"yaxis{suffix}"] = {**axis, "anchor": f"x{suffix}", "title": {"text": panel.ylabel},
+                                    "range": list(panel.yrange) if panel.yrange else
+                                    _span([v for c in mine for v in c.y], 0.05, include_zero=bool(bars))}
+        if panel.title:
+            layout["annotations"].append({"text": f"<b>{html.escape(panel.title)}</b>", "showarrow": False,
+                                          "x": round(domain[0] + width / 2, 4), "xref": "paper",
+                                          "xanchor": "center", "y": 1.0, "yref": "paper", "yanchor": "bottom"})
+    return layout
+
+
+_MARGIN_TOP, _MARGIN_BOTTOM, _BUTTONS_HEIGHT = 64, 140, 40
+
+
+def _x_range(panel, curves, bars):
+    if panel.xrange:
+        return [math.log10(v) for v in panel.xrange] if panel.xlog else list(panel.xrange)
+    lo, hi = _span([v for c in curves for v in c.x], 0.0, panel.xlog)
+    return [lo - 0.5, hi + 0.5] if bars else [lo, hi]
+
+
+def _slider(values, active, dial, label):
+    steps = [{"label": label(v), "method": "animate",
+              "args": [[str(i)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+                                  "transition": {"duration": 0}}]}
+             for i, v in enumerate(values)]
+    return {"active": active, "steps": steps, "x": 0, "len": 1, "y": 0, "yanchor": "top", "pad": {"t": 56},
+            "currentvalue": {"prefix": f"{dial} = ", "xanchor": "left", "font": {"size": 15}}}
+
+
+def _buttons(labels, chosen, traces, height):
+    """A row of buttons above the legend; each shows the traces of its choice and those shared by all."""
+    buttons = [{"label": text, "method": "restyle",
+                "args": [{"visible": [t["group"] is None or t["group"] == g for t in traces]}]}
+               for g, text in enumerate(labels)]
+    above = 1 / (height - _MARGIN_TOP - _MARGIN_BOTTOM)
+    # The active button is drawn in Plotly's fixed near-white; a grey for the others shows which one is on, and
+    # dark text on these light buttons reads in the site's dark mode too.
+    return {"type": "buttons", "direction": "right", "active": chosen, "buttons": buttons, "showactive": True,
+            "x": 0, "xanchor": "left", "y": round(1 + 62 * above, 4), "yanchor": "bottom",
+            "pad": {"r": 0, "t": 0, "l": 0, "b": 0}, "bgcolor": "#d5d9df", "bordercolor": "#9aa0a6",
+            "font": {"color": "#222222"}}
