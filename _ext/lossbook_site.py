@@ -15,7 +15,9 @@ a transform removes everything from the marker to the matching end node.
 The interactive figures (``lossbook.book.interactive``) need plotly.js. The site serves it itself, like MathJax:
 ``plotly.min.js`` is copied from the installed ``plotly`` package (pinned in requirements.txt) into ``_static``, and
 only the pages that show a figure load it, together with ``_static/lossbook-figures.js`` (the theme's colours),
-both deferred so that they do not hold up the page's text.
+both deferred so that they do not hold up the page's text. Each figure's output carries the same figure twice:
+``text/html``, which the site shows, and ``application/vnd.plotly.v1+json`` for JupyterLab, which MyST-NB does not
+know and would warn about; the site skips the latter explicitly (``SkipPlotlyJSON``).
 """
 
 import dataclasses
@@ -30,6 +32,7 @@ from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferen
 from sphinx.transforms import SphinxTransform
 from sphinx_exercise.directive import SolutionStartDirective
 from sphinx_exercise.nodes import solution_end_node
+from myst_nb.core.render import MimeRenderPlugin, load_mime_renders
 
 EDITIONS = ("teacher", "student")
 
@@ -108,6 +111,26 @@ def _serve_plotly(app, config):
     config.html_static_path = [*config.html_static_path, str(plotly_js())]
 
 
+class SkipPlotlyJSON(MimeRenderPlugin):
+    """Renders the JupyterLab copy of an interactive figure as nothing: the text/html beside it draws the figure.
+
+    MyST-NB renders every mime type of an output while parsing (and picks one per builder later), and warns about
+    a type it has no renderer for. Its renderer plugins are found through package entry points; the site registers
+    this one by adding it to the list MyST-NB has loaded (cached), which the page renderer consults first."""
+
+    PLOTLY = "application/vnd.plotly.v1+json"
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        return [] if data.mime_type == SkipPlotlyJSON.PLOTLY else None
+
+
+def _skip_plotly_json():
+    plugins = load_mime_renders()  # the cached list that MyST-NB consults for every output
+    if SkipPlotlyJSON not in plugins:
+        plugins.append(SkipPlotlyJSON)
+
+
 FIGURE_MARK = 'class="lossbook-figure"'  # the <div> of every figure (lossbook.book.interactive.SliderFigure)
 
 
@@ -148,6 +171,7 @@ def setup(app):
     app.connect("config-inited", _edition)
     app.connect("config-inited", _tuples)
     app.connect("config-inited", _serve_plotly)
+    _skip_plotly_json()
     app.connect("builder-inited", _no_thebe)
     app.connect("html-page-context", _figure_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,7 +12,7 @@ import pytest
 
 from lossbook import numpy as lbn
 from lossbook.book import interactive
-from lossbook.book.interactive import Curve, Panel, rounded, slider_figure
+from lossbook.book.interactive import Curve, Panel, decode, encode, rounded, slider_figure
 
 R = np.linspace(-3, 3, 61)
 DELTAS = [0.25, 0.5, 1.0, 2.0]
@@ -29,9 +29,11 @@ def traces_named(figure, name):
 
 
 def close(plotted, exact):
-    """Plotted numbers equal lossbook's to the 6 significant digits of the curve's largest value."""
-    exact = np.asarray(exact, dtype=float)
-    np.testing.assert_allclose(plotted, exact, rtol=0, atol=5e-6 * np.max(np.abs(exact)))
+    """Plotted numbers (a typed array) equal lossbook's to the 6 significant digits of the curve's largest value
+    (and float32's 7)."""
+    exact, plotted = np.asarray(exact, dtype=float), decode(plotted)
+    assert plotted.shape == exact.shape
+    assert np.all(np.abs(plotted - exact) <= 5e-6 * np.max(np.abs(exact)) + 1e-7 * np.abs(exact))
 
 
 def test_the_plotted_numbers_are_lossbooks():
@@ -61,7 +63,7 @@ def test_frames_hold_only_what_changes():
     moving = slider_figure(lambda v: [Curve(f"point at {v:g}", [v], [v * v], style="point"),
                                       Curve("line", x, v * x)], [1, 2, 3], dial="v").figure
     assert [set(d) for d in moving["frames"][0]["data"]] == [{"y"}, {"x", "y", "name"}]
-    assert moving["frames"][2]["data"][1] == {"x": [3.0], "y": [9.0], "name": "point at 3"}
+    assert moving["frames"][2]["data"][1] == {"x": encode([3.0]), "y": encode([9.0]), "name": "point at 3"}
 
 
 def test_slider_steps():
@@ -133,8 +135,8 @@ def test_axes_stay_fixed_over_all_values():
     for axis, x in (("yaxis", "x"), ("yaxis2", "x2")):
         lo, hi = fig["layout"][axis]["range"]
         mine = [i for i, t in enumerate(fig["data"]) if t["xaxis"] == x]
-        every = [v for i in mine for v in fig["data"][i]["y"]] + [
-            v for f in fig["frames"] for i, d in zip(f["traces"], f["data"]) if i in mine for v in d["y"]]
+        every = [v for i in mine for v in decode(fig["data"][i]["y"])] + [
+            v for f in fig["frames"] for i, d in zip(f["traces"], f["data"]) if i in mine for v in decode(d["y"])]
         assert lo <= min(every) and hi >= max(every) and hi - lo < 1.2 * (max(every) - min(every))
     assert fig["layout"]["xaxis"]["range"] == [-3.0, 3.0]
     assert all(fig["layout"][a]["fixedrange"] for a in ("xaxis", "yaxis", "xaxis2", "yaxis2"))
@@ -143,6 +145,13 @@ def test_axes_stay_fixed_over_all_values():
     assert logged["xaxis"]["type"] == "log"
     assert logged["xaxis"]["range"] == pytest.approx([np.log10(0.5), np.log10(2)], rel=1e-3)
     assert logged["yaxis"]["range"] == [0, 3]
+
+
+def test_typed_arrays():
+    assert encode([0.5, None, 2.0]) == {"dtype": "f4", "bdata": "AAAAPwAAwH8AAABA"}
+    np.testing.assert_array_equal(decode(encode([1.5, None, -3.0])), [1.5, np.nan, -3.0])
+    with pytest.raises(ValueError, match="float32 typed array"):
+        decode({"dtype": "f8", "bdata": ""})
 
 
 def test_rounding_is_robust_to_the_last_bits():
@@ -198,7 +207,7 @@ def test_nothing_from_another_host():
     """No URL anywhere (plotly.js is the site's own copy), no script source, and no "$" that would hand a label
     to MathJax; only trace types that draw without fetching anything (no maps, no geo)."""
     for fig in (huber_figure(), bce_figure()):
-        page = fig.to_html()
+        page = re.sub(r'"bdata":"[A-Za-z0-9+/=]*"', '"bdata":""', fig.to_html())  # base64 holds "/"
         assert not re.search(r"https?:|//[a-z]|\bsrc=|\bhref=|url\(", page, re.I), page[:200]
         assert "$" not in page
         assert {t["type"] for t in fig.figure["data"]} <= {"scatter", "bar"}
@@ -230,7 +239,7 @@ def test_bars_and_points():
 
     fig = slider_figure(draw, [0.5, 1, 2], dial="T", panels=[Panel("class"), Panel("T")]).figure
     bars = fig["data"][0]
-    assert bars["type"] == "bar" and bars["x"] == [0.0, 1.0, 2.0]
+    assert bars["type"] == "bar" and list(decode(bars["x"])) == [0.0, 1.0, 2.0]
     close(bars["y"], np.exp(z / 0.5) / np.exp(z / 0.5).sum())  # at the start, the first value
     assert fig["layout"]["xaxis"]["tickvals"] == [0.0, 1.0, 2.0] and fig["layout"]["xaxis"]["range"] == [-0.5, 2.5]
     assert fig["layout"]["yaxis"]["range"][0] <= 0  # bars start at 0
@@ -263,3 +272,30 @@ def draw_line(v):
 def test_bad_input_is_refused_with_a_clear_message(call, message):
     with np.errstate(divide="ignore", invalid="ignore"), pytest.raises(ValueError, match=message):
         call()
+
+
+def test_colours_given_or_from_the_palette():
+    x = np.linspace(0, 1, 3)
+    fig = slider_figure(lambda v: [Curve("a", x, v * x), Curve("b", x, x + v, color="C0"),
+                                   Curve("a", [v], [v], panel=0, style="point"),
+                                   Curve("c", x, x - v, color="gray")], [1, 2], dial="v").figure
+    colours = {t["name"]: t.get("line", t.get("marker"))["color"] for t in fig["data"]}
+    # "b" asked for the first palette colour, so "a" gets the next one that nobody asked for
+    assert colours == {"a": interactive.PALETTE[1], "b": interactive.PALETTE[0], "c": "gray"}
+    assert [t["showlegend"] for t in fig["data"] if t["name"] == "a"].count(True) == 1
+
+
+def test_legend_entries_and_rows():
+    x = np.linspace(0, 1, 3)
+
+    def draw(v, names):
+        return [Curve(name, x, v * x + i, legend=i != 1) for i, name in enumerate(names)]
+
+    short = slider_figure(lambda v: draw(v, ["a", "b", "c"]), [1, 2], dial="v").figure
+    assert [t["name"] for t in short["data"] if t["showlegend"]] == ["a", "c"]  # "b" left out
+    long_names = [f"a rather long legend entry number {i}" for i in range(6)]
+    long = slider_figure(lambda v: draw(v, long_names), [1, 2], dial="v").figure
+    # the legend wraps into rows above the panels: the top margin holds them, the plotting area keeps its height
+    grown = long["layout"]["margin"]["t"] - short["layout"]["margin"]["t"]
+    assert grown >= 2 * 22 and long["layout"]["height"] - short["layout"]["height"] == grown
+    assert long["layout"]["legend"]["y"] == short["layout"]["legend"]["y"]

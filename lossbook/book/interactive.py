@@ -14,7 +14,9 @@ only swaps precomputed data. The figure displays as
 
 Both outputs are plain data. Every number is rounded to 6 significant digits of the largest value of its curve
 and serialised in a fixed order, so re-running a notebook reproduces the output byte for byte on any CPU, and
-nbval, which compares both mime types, checks every plotted number against the committed notebook.
+nbval, which compares both mime types, checks every plotted number against the committed notebook. The
+coordinates are stored as Plotly's typed arrays (float32, base64): about 5.3 characters per number instead of 8
+to 10 in decimal, and one string per curve instead of one line per number in the notebook's JSON.
 
 >>> import numpy as np
 >>> from lossbook import numpy as lbn
@@ -24,16 +26,18 @@ nbval, which compares both mime types, checks every plotted number against the c
 >>> fig = slider_figure(draw, [0.5, 1.0, 2.0], dial="δ")
 >>> fig
 <interactive figure: slider δ over 3 values from 0.5 to 2; 1 panel, 1 trace>
->>> fig.figure["frames"][2]["data"][0]["y"]
-[2.0, 0.5, 0.0, 0.5, 2.0]
+>>> decode(fig.figure["frames"][2]["data"][0]["y"])
+array([2. , 0.5, 0. , 0.5, 2. ], dtype=float32)
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +48,7 @@ import numpy as np
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf")
 
-#: How each :attr:`Curve.style` is drawn (Plotly trace attributes).
+#: How each ``style`` of a :class:`Curve` is drawn (Plotly trace attributes).
 STYLES = {
     "line": {"type": "scatter", "mode": "lines", "line": {"width": 2.5, "simplify": False}},
     "dash": {"type": "scatter", "mode": "lines", "line": {"width": 1.8, "dash": "dash", "simplify": False}},
@@ -74,7 +78,10 @@ class Curve:
         panel: the index of the panel it is drawn in (see :class:`Panel`).
         style: one of :data:`STYLES`: ``"line"``, ``"dash"``, ``"dot"``, ``"markers"`` (data points),
             ``"point"`` (one large marker) or ``"bars"``.
-        color: a CSS colour; by default the next colour of :data:`PALETTE`.
+        color: a CSS colour, or ``"C0"`` to ``"C9"`` for the colours of :data:`PALETTE` as in matplotlib; by
+            default the next colour of the palette not taken by a curve of another name.
+        legend: ``False`` leaves the curve out of the legend (e.g. a line whose point of the same colour has an
+            entry that says more).
     """
 
     name: str
@@ -83,6 +90,7 @@ class Curve:
     panel: int = 0
     style: str = "line"
     color: str | None = None
+    legend: bool = True
 
 
 @dataclass(frozen=True)
@@ -190,7 +198,8 @@ def slider_figure(draw: Callable[..., Sequence[Curve]], values: Sequence[float],
         choices: ``{button label: choice}`` for a row of buttons, or ``None`` for no buttons.
         start: the slider's initial value, one of ``values`` (default: the first).
         start_choice: the label of the initially selected button (default: the first).
-        height: the figure's height in pixels (40 more with buttons).
+        height: the figure's height in pixels with a legend of one row and no buttons (each more row of
+            the legend, and the buttons, make it taller).
         label: writes a value on the slider (default: ``f"{value:g}"``).
     Returns:
         A :class:`SliderFigure`; display it to show the figure.
@@ -219,10 +228,11 @@ def slider_figure(draw: Callable[..., Sequence[Curve]], values: Sequence[float],
     traces, frames_data = _traces(grid, active, chosen)
     if not frames_data:
         raise ValueError("no curve changes with the slider: draw(value) must use its value")
-    layout = _layout(panels, grid, height, choices is not None)
+    geometry = _geometry(grid, height, choices is not None)
+    layout = _layout(panels, grid, geometry)
     layout["sliders"] = [_slider(values, active, dial, label)]
     if choices is not None:
-        layout["updatemenus"] = [_buttons([g for g, _ in groups], chosen, traces, height)]
+        layout["updatemenus"] = [_buttons([g for g, _ in groups], chosen, traces, geometry["buttons"])]
     frames = [{"name": str(i), "data": [t["frames"][i] for t in frames_data],
                "traces": [t["index"] for t in frames_data]} for i in range(len(values))]
     figure = {"data": [t["trace"] for t in traces], "layout": layout, "frames": frames, "config": dict(_CONFIG)}
@@ -326,17 +336,20 @@ def _checked(curves, n_panels):
                              f"{x.shape} and {y.shape}")
         if np.isinf(x).any() or np.isinf(y).any():
             raise ValueError(f"curve {c.name!r}: infinite coordinates cannot be drawn (use nan for a gap)")
-        out.append(Curve(str(c.name), tuple(rounded(x)), tuple(rounded(y)), c.panel, c.style, c.color))
+        out.append(Curve(str(c.name), tuple(rounded(x)), tuple(rounded(y)), c.panel, c.style, c.color, c.legend))
     return out
 
 
 def _same_layout(grid):
-    first = [(c.panel, c.style, c.color) for c in grid[0][0]]
+    def layout(curves):
+        return [(c.panel, c.style, c.color, c.legend) for c in curves]
+
+    first = layout(grid[0][0])
     for group in grid:
         for curves in group:
-            if [(c.panel, c.style, c.color) for c in curves] != first:
-                raise ValueError("draw must return the same curves at every setting (number, panel, style and "
-                                 f"colour), got {first} and {[(c.panel, c.style, c.color) for c in curves]}")
+            if layout(curves) != first:
+                raise ValueError("draw must return the same curves at every setting (number, panel, style, "
+                                 f"colour and legend), got {first} and {layout(curves)}")
 
 
 def _traces(grid, active, chosen):
@@ -346,17 +359,21 @@ def _traces(grid, active, chosen):
     Data points, reference lines and bars are drawn first and the main curves and points on top of them;
     ``legendrank`` keeps the legend in the order of ``draw``'s curves."""
     first = grid[0][0]
-    colors, names = {}, [c.name for c in first]
-    for c in first:  # one colour per legend entry, in the order of the first setting's curves
-        if c.color is None and c.name not in colors:
-            colors[c.name] = PALETTE[len(colors) % len(PALETTE)]
-    traces, animated = [], []
+    names = [c.name for c in first]
+    given = {}  # one colour per legend entry: the one given, else the next of the palette that is not given
+    for c in first:
+        if c.color is not None:
+            given.setdefault(c.name, _color(c.color))
+    free = [p for p in PALETTE if p not in given.values()] or list(PALETTE)
+    automatic = [n for n in dict.fromkeys(names) if n not in given]
+    colors = {**given, **{n: free[i % len(free)] for i, n in enumerate(automatic)}}
+    traces, animated, legend = [], [], _legend_entries(first)
     for k in sorted(range(len(first)), key=lambda k: _DRAW_ORDER.index(first[k].style)):
         c0 = first[k]
         settings = [[curves[k] for curves in group] for group in grid]
         shared = all(s == settings[0][0] for group in settings for s in group)
         for g, group in enumerate(settings[:1] if shared else settings):
-            trace = _trace(group[active], c0.color or colors[c0.name], names.index(c0.name) == k,
+            trace = _trace(group[active], _color(c0.color) or colors[c0.name], k in legend,
                            f"{'all' if shared else g}:{c0.name}")
             trace.update(visible=shared or g == chosen, legendrank=1000 + k)
             entry = {"trace": trace, "group": None if shared else g, "index": len(traces)}
@@ -371,14 +388,47 @@ def _traces(grid, active, chosen):
 _DRAW_ORDER = ("markers", "bars", "dot", "dash", "line", "point")
 
 
+def _legend_entries(curves):
+    """The indices of the curves with a legend entry: of each name, the first curve not left out of the legend."""
+    entries = {}
+    for k, c in enumerate(curves):
+        if c.legend:
+            entries.setdefault(c.name, k)
+    return set(entries.values())
+
+
+def _color(color):
+    match = re.fullmatch(r"C(\d)", color or "")
+    return PALETTE[int(match.group(1))] if match else color
+
+
 def _attr(curve, key):
-    return list(getattr(curve, key)) if key in ("x", "y") else getattr(curve, key)
+    return encode(getattr(curve, key)) if key in ("x", "y") else getattr(curve, key)
+
+
+def encode(values) -> dict:
+    """Numbers as a Plotly typed array: ``{"dtype": "f4", "bdata": <base64 of the little-endian float32s>}``.
+
+    ``None`` (a gap) becomes NaN, which Plotly does not draw.
+
+    >>> encode([0.5, None, 2.0])
+    {'dtype': 'f4', 'bdata': 'AAAAPwAAwH8AAABA'}
+    """
+    a = np.array([np.nan if v is None else v for v in values], dtype="<f4")
+    return {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
+
+
+def decode(spec: dict) -> np.ndarray:
+    """The numbers of a typed array made by :func:`encode`, as a float32 array (for tests and inspection)."""
+    if spec.get("dtype") != "f4":
+        raise ValueError(f"expected a float32 typed array {{'dtype': 'f4', 'bdata': ...}}, got {spec!r:.100}")
+    return np.frombuffer(base64.b64decode(spec["bdata"]), dtype="<f4").copy()
 
 
 def _trace(curve, color, legend, group):
     trace = json.loads(json.dumps(STYLES[curve.style]))  # a deep copy
     axis = str(curve.panel + 1) if curve.panel else ""
-    trace.update(name=curve.name, x=list(curve.x), y=list(curve.y), legendgroup=group, showlegend=legend,
+    trace.update(name=curve.name, x=encode(curve.x), y=encode(curve.y), legendgroup=group, showlegend=legend,
                  xaxis=f"x{axis}", yaxis=f"y{axis}")
     if "marker" in trace or trace["type"] == "bar":
         trace.setdefault("marker", {})["color"] = color
@@ -400,19 +450,26 @@ def _span(numbers, pad, log=False, include_zero=False):
     return rounded([lo - margin, hi + margin], 4)
 
 
-def _layout(panels, grid, height, buttons):
-    """The panels side by side, the legend above them (and the buttons above the legend), and room below for the
-    slider. Distances are in pixels, converted to fractions of the plotting area where Plotly wants those."""
-    top, bottom = _MARGIN_TOP + buttons * _BUTTONS_HEIGHT, _MARGIN_BOTTOM
-    above = 1 / (height - _MARGIN_TOP - _MARGIN_BOTTOM)  # one pixel, as a fraction of the plotting area
+def _geometry(grid, height, buttons):
+    """Where things go, top to bottom: the buttons, the legend, the panels' titles, the plotting area, the x-axes'
+    titles and the slider. The plotting area keeps its height; the figure grows with the legend's rows and the
+    buttons. Plotly places the legend and the buttons in fractions of the plotting area's height."""
+    plot = height - _MARGIN_TOP - _MARGIN_BOTTOM  # pixels
+    legend = _TITLES + 22 * _legend_rows(grid)
+    return {"plot": plot, "top": legend + buttons * _BUTTONS, "height": plot + legend + buttons * _BUTTONS
+            + _MARGIN_BOTTOM, "legend": round(1 + _TITLES / plot, 4), "buttons": round(1 + (legend + 4) / plot, 4)}
+
+
+def _layout(panels, grid, geometry):
+    """The panels side by side, with fixed axes; the legend above them."""
     n = len(panels)
     gap = 0.1 if n > 1 else 0.0
     width = (1 - gap * (n - 1)) / n
-    layout = {"height": height + buttons * _BUTTONS_HEIGHT,
-              "margin": {"l": 60, "r": 20, "t": top, "b": bottom, "autoexpand": False},
+    layout = {"height": geometry["height"],
+              "margin": {"l": 60, "r": 20, "t": geometry["top"], "b": _MARGIN_BOTTOM, "autoexpand": False},
               "font": {"family": _FONT, "size": 13, "color": _TEXT},
               "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "hovermode": "closest", "dragmode": False,
-              "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": round(1 + 28 * above, 4),
+              "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": geometry["legend"],
                          "yanchor": "bottom"},
               "annotations": []}
     everything = [c for group in grid for curves in group for c in curves]
@@ -439,13 +496,32 @@ def _layout(panels, grid, height, buttons):
     return layout
 
 
-_MARGIN_TOP, _MARGIN_BOTTOM, _BUTTONS_HEIGHT = 64, 140, 40
+# Pixels: the plotting area's margins for the default height, the room for the panels' titles, and for buttons.
+_MARGIN_TOP, _MARGIN_BOTTOM, _TITLES, _BUTTONS = 64, 140, 28, 38
+# The legend's entries are packed in rows over about this many pixels: the book's text column, less the margins.
+_LEGEND_WIDTH = 600
+
+
+def _legend_rows(grid):
+    """How many rows the legend needs in the book's text column, estimated from the longest name each entry has
+    at any setting (Plotly wraps a horizontal legend; the figure's top margin must hold every row)."""
+    shown = _legend_entries(grid[0][0])
+    if not shown:
+        return 0
+    widths = [44 + 7.2 * max(len(curves[k].name) for group in grid for curves in group) for k in sorted(shown)]
+    rows, used = 1, 0.0
+    for w in widths:
+        if used and used + w > _LEGEND_WIDTH:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows
 
 
 def _x_range(panel, curves, bars):
     if panel.xrange:
         return [math.log10(v) for v in panel.xrange] if panel.xlog else list(panel.xrange)
-    lo, hi = _span([v for c in curves for v in c.x], 0.0, panel.xlog)
+    points = any(c.style in ("markers", "point") for c in curves)  # not cut in half at the edge
+    lo, hi = _span([v for c in curves for v in c.x], 0.02 if points else 0.0, panel.xlog)
     return [lo - 0.5, hi + 0.5] if bars else [lo, hi]
 
 
@@ -458,15 +534,14 @@ def _slider(values, active, dial, label):
             "currentvalue": {"prefix": f"{dial} = ", "xanchor": "left", "font": {"size": 15}}}
 
 
-def _buttons(labels, chosen, traces, height):
+def _buttons(labels, chosen, traces, y):
     """A row of buttons above the legend; each shows the traces of its choice and those shared by all."""
     buttons = [{"label": text, "method": "restyle",
                 "args": [{"visible": [t["group"] is None or t["group"] == g for t in traces]}]}
                for g, text in enumerate(labels)]
-    above = 1 / (height - _MARGIN_TOP - _MARGIN_BOTTOM)
     # The active button is drawn in Plotly's fixed near-white; a grey for the others shows which one is on, and
     # dark text on these light buttons reads in the site's dark mode too.
     return {"type": "buttons", "direction": "right", "active": chosen, "buttons": buttons, "showactive": True,
-            "x": 0, "xanchor": "left", "y": round(1 + 62 * above, 4), "yanchor": "bottom",
+            "x": 0, "xanchor": "left", "y": y, "yanchor": "bottom",
             "pad": {"r": 0, "t": 0, "l": 0, "b": 0}, "bgcolor": "#d5d9df", "bordercolor": "#9aa0a6",
             "font": {"color": "#222222"}}
