@@ -298,4 +298,9 @@ def test_legend_entries_and_rows():
     # the legend wraps into rows above the panels: the top margin holds them, the plotting area keeps its height
     grown = long["layout"]["margin"]["t"] - short["layout"]["margin"]["t"]
     assert grown >= 2 * 22 and long["layout"]["height"] - short["layout"]["height"] == grown
-    assert long["layout"]["legend"]["y"] == short["layout"]["legend"]["y"]
+    # both legends hang from the same distance below the figure's top (in units of the plotting area's height)
+    plot = short["layout"]["height"] - short["layout"]["margin"]["t"] - short["layout"]["margin"]["b"]
+    for fig in (short, long):
+        legend = fig["layout"]["legend"]
+        assert legend["yanchor"] == "top"
+        assert (legend["y"] - 1) * plot == pytest.approx(fig["layout"]["margin"]["t"] - 2, abs=0.1)

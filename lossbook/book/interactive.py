@@ -143,7 +143,8 @@ class SliderFigure:
         """
         figure = self.to_json().replace("</", "<\\/")  # a "</script>" inside a string must not end the script
         height = self.figure["layout"]["height"]
-        return (f'<div id="{self.element_id}" class="lossbook-figure" style="width: 100%; height: {height}px">'
+        return (f'<div id="{self.element_id}" class="lossbook-figure" role="figure" '
+                f'aria-label="{html.escape(self.summary.strip("<>"))}" style="width: 100%; height: {height}px">'
                 f"<noscript>{html.escape(NOSCRIPT)}</noscript></div>\n"
                 f"<script>\n{_SCRIPT % {'id': json.dumps(self.element_id), 'figure': figure}}</script>\n")
 
@@ -213,12 +214,12 @@ def slider_figure(draw: Callable[..., Sequence[Curve]], values: Sequence[float],
     if not panels:
         raise ValueError("panels must hold at least one Panel")
     label = label or (lambda v: f"{v:g}")
-    groups = list(choices.items()) if choices is not None else [(None, None)]
+    groups = list(choices.items()) if choices is not None else [("", None)]
     if choices is not None and not groups:
         raise ValueError("choices must hold at least one {label: choice}, or be None for no buttons")
+    names = [str(g) for g, _ in groups]  # the buttons' labels
     active = _index(values, start, "start", "values") if start is not None else 0
-    chosen = _index([g for g, _ in groups], start_choice, "start_choice", "the labels of choices") \
-        if start_choice is not None else 0
+    chosen = _index(names, start_choice, "start_choice", "the labels of choices") if start_choice is not None else 0
 
     # grid[g][i] is the list of curves for choice g at value i, rounded
     grid = [[_checked(draw(v) if choices is None else draw(v, choice), len(panels)) for v in values]
@@ -232,11 +233,11 @@ def slider_figure(draw: Callable[..., Sequence[Curve]], values: Sequence[float],
     layout = _layout(panels, grid, geometry)
     layout["sliders"] = [_slider(values, active, dial, label)]
     if choices is not None:
-        layout["updatemenus"] = [_buttons([g for g, _ in groups], chosen, traces, geometry["buttons"])]
+        layout["updatemenus"] = [_buttons(names, chosen, traces, geometry["buttons"])]
     frames = [{"name": str(i), "data": [t["frames"][i] for t in frames_data],
                "traces": [t["index"] for t in frames_data]} for i in range(len(values))]
     figure = {"data": [t["trace"] for t in traces], "layout": layout, "frames": frames, "config": dict(_CONFIG)}
-    buttons = f"; buttons {', '.join(g for g, _ in groups)}" if choices is not None else ""
+    buttons = f"; buttons {', '.join(names)}" if choices is not None else ""
     summary = (f"<interactive figure: slider {dial} over {len(values)} values from {label(values[0])} to "
                f"{label(values[-1])}{buttons}; {len(panels)} panel{'s' * (len(panels) > 1)}, "
                f"{len(traces)} trace{'s' * (len(traces) > 1)}>")
@@ -453,11 +454,17 @@ def _span(numbers, pad, log=False, include_zero=False):
 def _geometry(grid, height, buttons):
     """Where things go, top to bottom: the buttons, the legend, the panels' titles, the plotting area, the x-axes'
     titles and the slider. The plotting area keeps its height; the figure grows with the legend's rows and the
-    buttons. Plotly places the legend and the buttons in fractions of the plotting area's height."""
+    buttons. Plotly places the legend and the buttons in fractions of the plotting area's height, measured from
+    its bottom; both hang from their top, so that a legend that needs more rows than estimated (a narrow screen)
+    runs into the panels' titles rather than off the top of the figure."""
     plot = height - _MARGIN_TOP - _MARGIN_BOTTOM  # pixels
-    legend = _TITLES + 22 * _legend_rows(grid)
-    return {"plot": plot, "top": legend + buttons * _BUTTONS, "height": plot + legend + buttons * _BUTTONS
-            + _MARGIN_BOTTOM, "legend": round(1 + _TITLES / plot, 4), "buttons": round(1 + (legend + 4) / plot, 4)}
+    top = buttons * _BUTTONS + 22 * _legend_rows(grid) + _TITLES
+
+    def below_the_top(pixels):
+        return round(1 + (top - pixels) / plot, 4)
+
+    return {"top": top, "height": top + plot + _MARGIN_BOTTOM, "buttons": below_the_top(2),
+            "legend": below_the_top(buttons * _BUTTONS + 2)}
 
 
 def _layout(panels, grid, geometry):
@@ -470,7 +477,7 @@ def _layout(panels, grid, geometry):
               "font": {"family": _FONT, "size": 13, "color": _TEXT},
               "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "hovermode": "closest", "dragmode": False,
               "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": geometry["legend"],
-                         "yanchor": "bottom"},
+                         "yanchor": "top"},
               "annotations": []}
     everything = [c for group in grid for curves in group for c in curves]
     for p, panel in enumerate(panels):
@@ -497,9 +504,10 @@ def _layout(panels, grid, geometry):
 
 
 # Pixels: the plotting area's margins for the default height, the room for the panels' titles, and for buttons.
-_MARGIN_TOP, _MARGIN_BOTTOM, _TITLES, _BUTTONS = 64, 140, 28, 38
-# The legend's entries are packed in rows over about this many pixels: the book's text column, less the margins.
-_LEGEND_WIDTH = 600
+_MARGIN_TOP, _MARGIN_BOTTOM, _TITLES, _BUTTONS = 64, 140, 30, 40
+# The legend's entries are packed in rows over about this many pixels: the book's text column (about 680 pixels
+# wide on a computer's screen), less the margins. An entry takes about 40 pixels plus 6.5 per character.
+_LEGEND_WIDTH = 590
 
 
 def _legend_rows(grid):
@@ -508,7 +516,7 @@ def _legend_rows(grid):
     shown = _legend_entries(grid[0][0])
     if not shown:
         return 0
-    widths = [44 + 7.2 * max(len(curves[k].name) for group in grid for curves in group) for k in sorted(shown)]
+    widths = [40 + 6.5 * max(len(curves[k].name) for group in grid for curves in group) for k in sorted(shown)]
     rows, used = 1, 0.0
     for w in widths:
         if used and used + w > _LEGEND_WIDTH:
@@ -542,6 +550,6 @@ def _buttons(labels, chosen, traces, y):
     # The active button is drawn in Plotly's fixed near-white; a grey for the others shows which one is on, and
     # dark text on these light buttons reads in the site's dark mode too.
     return {"type": "buttons", "direction": "right", "active": chosen, "buttons": buttons, "showactive": True,
-            "x": 0, "xanchor": "left", "y": y, "yanchor": "bottom",
+            "x": 0, "xanchor": "left", "y": y, "yanchor": "top",
             "pad": {"r": 0, "t": 0, "l": 0, "b": 0}, "bgcolor": "#d5d9df", "bordercolor": "#9aa0a6",
             "font": {"color": "#222222"}}
