@@ -11,10 +11,19 @@ sphinx-exercise's ``hide_solutions`` drops plain ``{solution}`` directives but n
 directive returns nothing, so the solution's cells stay on the page and the orphan end node crashes the HTML writer
 (https://github.com/executablebooks/sphinx-exercise/issues/89). Here the start directive leaves a marker instead, and
 a transform removes everything from the marker to the matching end node.
+
+The interactive figures (``lossbook.book.interactive``) need plotly.js. The site serves it itself, like MathJax:
+``plotly.min.js`` is copied from the installed ``plotly`` package (pinned in requirements.txt) into ``_static``, and
+only the pages that show a figure load it, together with ``_static/lossbook-figures.js`` (the theme's colours),
+both deferred so that they do not hold up the page's text. Each figure's output carries the same figure twice:
+``text/html``, which the site shows, and ``application/vnd.plotly.v1+json`` for JupyterLab, which MyST-NB does not
+know and would warn about; the site skips the latter explicitly (``SkipPlotlyJSON``).
 """
 
 import dataclasses
+import importlib.util
 import os
+from pathlib import Path
 
 import sphinxcontrib.bibtex.plugin
 from docutils import nodes
@@ -23,6 +32,7 @@ from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferen
 from sphinx.transforms import SphinxTransform
 from sphinx_exercise.directive import SolutionStartDirective
 from sphinx_exercise.nodes import solution_end_node
+from myst_nb.core.render import MimeRenderPlugin, load_mime_renders
 
 EDITIONS = ("teacher", "student")
 
@@ -85,6 +95,52 @@ def _no_thebe(app):
                 app.disconnect(listener.id)
 
 
+def plotly_js():
+    """The path of plotly.min.js in the installed plotly package (found without importing plotly)."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the interactive figures need the plotly package (pinned in requirements.txt)")
+    path = Path(spec.submodule_search_locations[0]) / "package_data" / "plotly.min.js"
+    if not path.is_file():
+        raise RuntimeError(f"plotly.min.js is missing from the plotly package: {path}")
+    return path
+
+
+def _serve_plotly(app, config):
+    # A file in html_static_path is copied into _static under its own name.
+    config.html_static_path = [*config.html_static_path, str(plotly_js())]
+
+
+class SkipPlotlyJSON(MimeRenderPlugin):
+    """Renders the JupyterLab copy of an interactive figure as nothing: the text/html beside it draws the figure.
+
+    MyST-NB renders every mime type of an output while parsing (and picks one per builder later), and warns about
+    a type it has no renderer for. Its renderer plugins are found through package entry points; the site registers
+    this one by adding it to the list MyST-NB has loaded (cached), which the page renderer consults first."""
+
+    PLOTLY = "application/vnd.plotly.v1+json"
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        return [] if data.mime_type == SkipPlotlyJSON.PLOTLY else None
+
+
+def _skip_plotly_json():
+    plugins = load_mime_renders()  # the cached list that MyST-NB consults for every output
+    if SkipPlotlyJSON not in plugins:
+        plugins.append(SkipPlotlyJSON)
+
+
+FIGURE_MARK = 'class="lossbook-figure"'  # the <div> of every figure (lossbook.book.interactive.SliderFigure)
+
+
+def _figure_scripts(app, pagename, templatename, context, doctree):
+    # Added here, during html-page-context, the scripts go into this page only.
+    if FIGURE_MARK in context.get("body", ""):
+        app.add_js_file("plotly.min.js", loading_method="defer")
+        app.add_js_file("lossbook-figures.js", loading_method="defer")
+
+
 def _round_brackets():
     return BracketStyle(left="(", right=")")
 
@@ -114,5 +170,8 @@ def setup(app):
     app.add_transform(RemoveHiddenSolutions)
     app.connect("config-inited", _edition)
     app.connect("config-inited", _tuples)
+    app.connect("config-inited", _serve_plotly)
+    _skip_plotly_json()
     app.connect("builder-inited", _no_thebe)
+    app.connect("html-page-context", _figure_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

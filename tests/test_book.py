@@ -1,7 +1,10 @@
 """The book: the table of contents matches the notebooks, every notebook imports lossbook first and is committed
-executed without errors, and the site builds with zero warnings."""
+executed without errors, its interactive figures hold one figure for both JupyterLab and the site, and the site
+builds with zero warnings."""
 
+import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -47,6 +50,27 @@ def test_notebook_committed_executed_without_errors(path):
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", "".join(out.get("traceback", []))[-500:]
             assert not (out["output_type"] == "stream" and out["name"] == "stderr"), "".join(out["text"])[:500]
+
+
+def test_interactive_figures_hold_the_same_figure_for_jupyterlab_and_the_site():
+    """Each interactive figure's output has the Plotly JSON that JupyterLab draws and the HTML the site shows; both
+    hold the same figure (nbval compares both with a fresh run), under an id derived from it."""
+    found = {}
+    for path in NOTEBOOKS:
+        for cell in _cells(path):
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                page = "".join(data.get("text/html", []))
+                if "lossbook-figure" not in page:
+                    continue
+                found[path.stem] = found.get(path.stem, 0) + 1
+                figure = data["application/vnd.plotly.v1+json"]
+                element, embedded = re.search(r'var id = "([^"]+)", figure = (\{.*?\});\n', page).groups()
+                assert json.loads(embedded) == figure
+                compact = json.dumps(figure, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+                assert element == "lossbook-figure-" + hashlib.sha256(compact.encode()).hexdigest()[:12]
+                assert "".join(data["text/plain"]).startswith("<interactive figure: slider ")
+    assert found == {"regression": 3, "binary_classification": 2, "multiclass": 1, "custom_loss": 1}
 
 
 @pytest.mark.parametrize("edition", ["teacher", "student"])

@@ -2,7 +2,8 @@
 other host unreachable, and checks what a reader would see: no console errors, every formula typeset by MathJax,
 every image loaded, every internal link and anchor present, and the search page finding "huber". The slide decks
 start and move on to the next slide; on a phone-sized screen (412 x 915) nothing in the text column is wider than
-the screen except inside a block that scrolls; in dark mode every figure still stands out from what lies behind it.
+the screen except inside a block that scrolls; in dark mode every figure still stands out from what lies behind it;
+every interactive figure answers its slider and buttons with the data lossbook computed, in light and dark mode.
 
 Needs chromium and chromedriver (Debian: apt-get install chromium chromium-driver; .ci/run installs them) and
 selenium; without them the tests are skipped. The `site` fixture (conftest.py) builds the book first.
@@ -11,6 +12,7 @@ selenium; without them the tests are skipped. The `site` fixture (conftest.py) b
 import functools
 import http.server
 import json
+import re
 import shutil
 import sys
 import threading
@@ -19,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import numpy as np
 import pytest
 import yaml
 from conftest import chapters_with_slides
@@ -479,3 +482,117 @@ def test_dark_mode_check_sees_a_transparent_figure(dark, servers):
     figures = [i["contrast"] for i in seen["images"] if not i["image"].startswith("data:")]
     added = [i["contrast"] for i in seen["images"] if i["image"].startswith("data:")]
     assert len(figures) >= 1 and min(figures) >= 4.5 and added and added[0] < 2, seen["images"]
+# ------------------------------------------------------------------------------------ the interactive figures
+
+# The pages with interactive figures (lossbook.book.interactive) and how many each has.
+FIGURES = {"book/regression.html": 3, "book/binary_classification.html": 2, "book/multiclass.html": 1,
+           "book/custom_loss.html": 1}
+
+# What a figure shows now: the slider's step, the button pressed, every trace's data, and the text colour.
+FIGURE_STATE = r"""
+const figure = arguments[0];
+if (!figure._fullLayout) return null;
+const slider = figure._fullLayout.sliders[0], menus = figure._fullLayout.updatemenus || [];
+return JSON.stringify({
+  active: slider.active, steps: slider.steps.length, menu: menus.length ? menus[0].active : null,
+  traces: figure._fullData.map(t => ({name: t.name, visible: t.visible === true,
+                                      x: Array.from(t.x || []), y: Array.from(t.y || [])})),
+  font: figure._fullLayout.font.color,
+  text: getComputedStyle(document.documentElement).getPropertyValue("--pst-color-text-base").trim(),
+});
+"""
+
+
+def _figure_specs(path):
+    """{element id: the Plotly figure} from the inline scripts of a built page."""
+    text = path.read_text(encoding="utf-8")
+    return {m.group(1): json.loads(m.group(2))
+            for m in re.finditer(r'var id = "(lossbook-figure-[0-9a-f]+)", figure = (\{.*?\});\n', text)}
+
+
+def _state(browser, figure):
+    state = browser.execute_script(FIGURE_STATE, figure)
+    return json.loads(state) if state else None
+
+
+def _in_theme(state):
+    return state["font"].lower() == state["text"].lower()
+
+
+def _decode(spec):
+    import base64
+
+    return [float(v) for v in np.frombuffer(base64.b64decode(spec["bdata"]), dtype="<f4")]
+
+
+def _shows_frame(state, spec, step):
+    """The visible traces show the slider's frame `step`, number for number (float32, as stored)."""
+    frame = spec["frames"][step]
+    checked = 0
+    for index, data in zip(frame["traces"], frame["data"]):
+        trace = state["traces"][index]
+        if not trace["visible"]:
+            continue
+        for key, value in data.items():
+            assert trace[key] == (_decode(value) if key in ("x", "y") else value), (index, key)
+        checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("edition", ["teacher", "student"])
+@pytest.mark.parametrize("page", sorted(FIGURES))
+def test_interactive_figures_answer_the_slider_and_the_buttons(browser, servers, edition, page):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, html = servers[edition]
+    specs = _figure_specs(html / page)
+    assert len(specs) == FIGURES[page]
+    _severe(browser)
+    _open(browser, base + page)
+    figures = browser.find_elements(By.CSS_SELECTOR, "div.lossbook-figure")
+    assert sorted(f.get_attribute("id") for f in figures) == sorted(specs)
+    WebDriverWait(browser, 30).until(lambda d: all(_state(d, f) for f in figures))
+
+    for figure in figures:
+        spec = specs[figure.get_attribute("id")]
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", figure)
+        before = _state(browser, figure)
+        assert before["active"] == spec["layout"]["sliders"][0]["active"]
+
+        # Move the slider: click the rail under the label of a step half the slider away.
+        target = (before["active"] + before["steps"] // 2) % before["steps"]
+        rail = figure.find_element(By.CSS_SELECTOR, ".slider-rail-touch-rect")
+        label = figure.find_elements(By.CSS_SELECTOR, ".slider-label-group")[target]
+        offset = (label.rect["x"] + label.rect["width"] / 2) - (rail.rect["x"] + rail.rect["width"] / 2)
+        ActionChains(browser).move_to_element_with_offset(rail, round(offset), 0).click().perform()
+        WebDriverWait(browser, 10).until(lambda d: _state(d, figure)["active"] == target)
+        moved = _state(browser, figure)
+        assert moved["traces"] != before["traces"], "the slider moved but the plotted data did not change"
+        assert _shows_frame(moved, spec, target) >= 1
+
+        # Press another button: another set of curves, at the slider's value.
+        if before["menu"] is not None:
+            buttons = figure.find_elements(By.CSS_SELECTOR, ".updatemenu-button")
+            choice = (before["menu"] + 1) % len(buttons)
+            buttons[choice].click()
+            WebDriverWait(browser, 10).until(lambda d: _state(d, figure)["menu"] == choice)
+            pressed = _state(browser, figure)
+            wanted = spec["layout"]["updatemenus"][0]["buttons"][choice]["args"][0]["visible"]
+            assert [t["visible"] for t in pressed["traces"]] == wanted
+            assert pressed["traces"] != moved["traces"] and _shows_frame(pressed, spec, target) >= 1
+
+    # Dark mode: the figures take the theme's text colour, and back.
+    colours = {}
+    for theme in ("dark", "light"):
+        browser.execute_script("document.documentElement.dataset.theme = arguments[0]", theme)
+        WebDriverWait(browser, 10).until(lambda d: all(_in_theme(_state(d, f)) for f in figures))
+        colours[theme] = _state(browser, figures[0])["font"]
+    assert colours["dark"] != colours["light"]
+
+    severe = _severe(browser)
+    assert not severe, severe
+    loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [url for url in loaded if not url.startswith(base)], loaded
+    assert any(url.split("?")[0].endswith("_static/plotly.min.js") for url in loaded)

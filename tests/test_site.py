@@ -1,6 +1,6 @@
-"""The built site, read as files: nothing loads from another host, MathJax and reveal.js are the site's own copies,
-the student edition has no solutions, every chapter tagged for slides has a deck (without solutions) and links to
-it, the reference pages are complete, and Binder installs what requirements.txt pins.
+"""The built site, read as files: nothing loads from another host, MathJax, reveal.js and plotly.js are the site's
+own copies, the student edition has no solutions, every chapter tagged for slides has a deck (without solutions)
+and links to it, the reference pages are complete, and Binder installs what requirements.txt pins.
 
 The `site` fixture (conftest.py) builds both editions once per test run; tests/test_book.py checks the build itself.
 """
@@ -18,6 +18,9 @@ from conftest import chapters_with_slides, solution_lines
 ROOT = Path(__file__).resolve().parents[1]
 MATHJAX = "_static/mathjax/es5/tex-chtml.js"
 REVEAL = "_static/revealjs/dist/reveal.js"
+PLOTLY, FIGURE_STYLE = "_static/plotly.min.js", "_static/lossbook-figures.js"
+# The chapters with interactive figures (lossbook.book.interactive), and how many each has.
+FIGURES = {"regression": 3, "binary_classification": 2, "multiclass": 1, "custom_loss": 1}
 
 # <link rel=...> values that make the browser fetch the target (next/prev/search/canonical/... only name a page).
 LOADING_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "prefetch",
@@ -142,6 +145,29 @@ def test_decks_hold_no_solutions(site, edition):
         assert "solution-start" not in deck and 'class="solution' not in deck, name
         lines = solution_lines(nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4))
         assert not [line for line in lines if line in text], name
+def test_plotly_is_the_sites_own_copy_on_the_pages_with_figures(site, edition):
+    """plotly.min.js is the installed plotly package's file, served from _static; the pages with interactive
+    figures load it once, deferred, with the figures' theme script, and the other pages load neither."""
+    import importlib.util
+
+    html = site[edition].require()
+    installed = Path(importlib.util.find_spec("plotly").submodule_search_locations[0]) / "package_data/plotly.min.js"
+    assert (html / PLOTLY).read_bytes() == installed.read_bytes()
+    assert (html / FIGURE_STYLE).read_bytes() == (ROOT / "_ext/static/lossbook-figures.js").read_bytes()
+    figures = {}
+    for path in pages(html):
+        text = path.read_text(encoding="utf-8")
+        count = text.count('class="lossbook-figure"')
+        scripts = [s.split("?")[0] for s in Page(path).scripts]
+        ours = [s for s in scripts if s.endswith(("plotly.min.js", "lossbook-figures.js"))]
+        if count:
+            figures[path.stem] = count
+            assert sorted(ours) == sorted(["../" + FIGURE_STYLE, "../" + PLOTLY]), (path.name, ours)
+            for name in ("plotly.min.js", "lossbook-figures.js"):
+                assert re.search(rf'<script defer="defer" src="[^"]*{re.escape(name)}', text), (path.name, name)
+        else:
+            assert not ours, path.name
+    assert figures == FIGURES
 
 
 def _count(html, pattern):
@@ -206,7 +232,8 @@ def test_api_reference_documents_every_loss_with_its_formula(teacher):
                        f"lossbook.torch.{record.module}"):
             assert f'id="{target}"' in page, target
     for target in ("lossbook.choose", "lossbook.catalog.get", "lossbook.torch.chunked_cross_entropy",
-                   "lossbook.book.data.line", "lossbook.book.training.fit_linear", "lossbook.book.plotting.loss_and_gradient"):
+                   "lossbook.book.data.line", "lossbook.book.training.fit_linear", "lossbook.book.plotting.loss_and_gradient",
+                   "lossbook.book.interactive.slider_figure"):
         assert f'id="{target}"' in page, target
     assert page.count('<div class="math notranslate nohighlight">') >= 2 * len(catalog.RECORDS)
 
