@@ -265,7 +265,11 @@ def kl_divergence(xp, y_pred, y_true, want_grad, log_input):
     differences = xp.where(support, p64 - q64, 0.0)
     values = xp.sum(bregman, axis=-1) + _compensated_sum(xp, differences)
     values = xp.as_dtype_of(values + xp.sum(q64 - q64, axis=-1), y_pred)  # NaN predictions propagate
-    return values, (-_mul0(xp, p, 1 / y_pred) if want_grad else None)
+    grad = None
+    if want_grad:
+        grad = -_mul0(xp, p, 1 / y_pred)
+        grad += 0.0  # -0.0 becomes 0.0 where the target is 0
+    return values, grad
 
 
 def kl_divergence_target_grad(xp, y_pred, y_true, log_input):
