@@ -87,16 +87,6 @@ def optional_array(name, value):
     return value
 
 
-def options(fname, record, given):
-    """Fill in defaults and check every hyperparameter of ``record``; unknown keywords are a TypeError."""
-    known = {h.name: h for h in record.hyperparameters}
-    unknown = sorted(set(given) - set(known))
-    if unknown:
-        expected = ", ".join(known) if known else "none"
-        raise TypeError(f"{fname}() got an unexpected keyword argument {unknown[0]!r} (hyperparameters: {expected})")
-    return {name: h.check(name, given.get(name, h.default)) for name, h in known.items()}
-
-
 def reduction(value):
     if value not in REDUCTIONS:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {value!r}")

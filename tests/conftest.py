@@ -34,11 +34,6 @@ def to_numpy(x):
     return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
 
 
-@pytest.fixture(params=BACKENDS)
-def lb(request):
-    return backend(request.param)
-
-
 # ---------------------------------------------------------------------------------------------------- the book's site
 
 ROOT = Path(__file__).resolve().parents[1]

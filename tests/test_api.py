@@ -1,4 +1,4 @@
-"""The API contract of DESIGN.md: one set of names and signatures in both backends, a light top-level import,
+"""The API contract: one set of names and signatures in both backends, a light top-level import,
 nn.Modules, dtypes and devices."""
 
 import inspect
