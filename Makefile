@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: book test execute lab bench accuracy clean
+.PHONY: book test execute lab bench accuracy student-notebooks clean
 
 # Two editions of the book, each a full build (--all: warnings from every page, every time), zero warnings allowed.
 # The student edition (_ext/lossbook_site.py) leaves out the solutions, the notebooks' sources and the launch buttons.
@@ -23,6 +23,10 @@ test: $(VENV)/.installed
 # Re-execute every notebook in place after editing one (the book and nbval use the committed outputs).
 execute: $(VENV)/.installed
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace book/*.ipynb
+
+# The notebooks without the solutions of the exercises, for a teacher to hand out (see book/teaching).
+student-notebooks: $(VENV)/.installed
+	$(BIN)/python -m lossbook.book.editions --book book --out _build/student/notebooks
 
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab book/

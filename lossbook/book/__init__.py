@@ -5,6 +5,7 @@
 - :mod:`lossbook.book.plotting`: the figures the chapters share (matplotlib, imported on first use).
 - :mod:`lossbook.book.training`: tiny training loops for the chapters' experiments, and the labs' minibatch loop.
 - :mod:`lossbook.book.exercises`: self-checks the learner runs on their own answers, one module per chapter.
+- :mod:`lossbook.book.editions`: the student copies of the notebooks, without the solutions.
 - :mod:`lossbook.book.interactive`: figures with a slider that work on the static website (Plotly, no kernel).
 - :mod:`lossbook.book.accuracy`: the mpmath oracle and the ULP report (``python -m lossbook.book.accuracy``).
 - :mod:`lossbook.book.bench`: speed and memory against PyTorch's built-ins (``python -m lossbook.book.bench``).
