@@ -42,3 +42,21 @@ def test_training_curves_on_given_axes_with_restored_weights_and_log_scale():
     assert ax is right and not left.get_lines()
     assert right.get_yscale() == "log"
     assert "best epoch (weights restored): 3" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_segment_draws_the_loss_the_chord_and_the_ends():
+    from lossbook.book.training import Segment
+
+    line = Segment(np.array([-0.5, 0.0, 0.5, 1.0, 1.5]), np.array([3.0, 1.0, 2.5, 2.0, 4.0]))
+    ax = plotting.segment(line, label="network", title="between two seeds")
+    curve, chord, ends = ax.get_lines()
+    np.testing.assert_array_equal(curve.get_xdata(), line.t)
+    np.testing.assert_array_equal(curve.get_ydata(), line.loss)
+    assert list(chord.get_xdata()) == [0, 1] and list(chord.get_ydata()) == [1.0, 2.0]
+    assert chord.get_linestyle() == "--" and ends.get_marker() == "o"
+    assert curve.get_color() == chord.get_color() == ends.get_color()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["network"]
+    assert ax.get_title() == "between two seeds" and ax.get_ylabel() == "training loss"
+    second = plotting.segment(line, ax=ax)
+    assert second is ax and len(ax.get_lines()) == 6
+    assert ax.get_lines()[3].get_color() != curve.get_color()   # the next colour of the cycle

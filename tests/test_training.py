@@ -229,3 +229,59 @@ def test_train_runs_on_the_threads_asked_for_and_restores_the_setting():
     one = training.train(training.mlp(3, [8]), lbt.mse, train_data, val_data, epochs=3, threads=1)
     default = training.train(training.mlp(3, [8]), lbt.mse, train_data, val_data, epochs=3, threads=None)
     np.testing.assert_allclose(one.val_loss, default.val_loss, rtol=1e-5)
+
+
+# ------------------------------------------------------------------------------- the loss between two solutions
+
+def test_loss_along_segment_of_a_linear_model_is_the_exact_parabola():
+    """With the MSE, a linear model's loss along any line in weight space is a parabola in t: never above a chord."""
+    x, y = _regression_data()[0]
+    a, b = training.mlp(3, [], seed=0), training.mlp(3, [], seed=1)
+    t = np.linspace(-0.5, 1.5, 9)
+    line = training.loss_along_segment(a, b, lbt.mse, (x, y), t=t)
+
+    def weights(m):
+        return np.concatenate([m[0].weight.detach().numpy().ravel(), m[0].bias.detach().numpy()]).astype(float)
+
+    xb = np.c_[x.astype(float), np.ones(len(x))]
+    expected = [np.mean((xb @ ((1 - s) * weights(a) + s * weights(b)) - y) ** 2) for s in t]
+    np.testing.assert_allclose(line.loss, expected, rtol=1e-5)
+    assert np.array_equal(line.t, t)
+    assert line.ends == (pytest.approx(expected[2], rel=1e-5), pytest.approx(expected[6], rel=1e-5))
+    assert line.above_chord <= 1e-6 * max(line.ends) and not line.rises_above_chord()
+    assert line.peak == pytest.approx(1.0)                  # on [0, 1] a convex loss peaks at an end
+
+
+def test_loss_along_segment_between_a_network_and_its_permuted_copy_rises():
+    """Swapping two hidden units gives other weights with the same loss; halfway, both units are their average."""
+    net = training.mlp(1, 2, seed=0)
+    with torch.no_grad():                                   # two units: relu(x) and relu(-x), so f(x) = |x|
+        net[0].weight.copy_(torch.tensor([[1.0], [-1.0]]))
+        net[0].bias.zero_()
+        net[2].weight.copy_(torch.tensor([[1.0, 1.0]]))
+        net[2].bias.zero_()
+    swapped = training.mlp(1, 2, seed=1)
+    with torch.no_grad():
+        swapped[0].weight.copy_(net[0].weight[[1, 0]])
+        swapped[0].bias.copy_(net[0].bias[[1, 0]])
+        swapped[2].weight.copy_(net[2].weight[:, [1, 0]])
+        swapped[2].bias.copy_(net[2].bias)
+    before = [p.clone() for p in net.parameters()]
+    x = torch.linspace(-1, 1, 21)[:, None]
+    line = training.loss_along_segment(net, swapped, lbt.mse, (x, x[:, 0].abs()), t=[0, 0.5, 1])
+    assert line.loss[0] == line.loss[2] == 0.0              # both ends fit |x| exactly
+    np.testing.assert_allclose(line.loss[1], np.mean(np.abs(x[:, 0].numpy()) ** 2))  # halfway the output is 0
+    assert line.rises_above_chord() and line.above_chord == pytest.approx(line.loss[1])
+    assert line.peak == np.inf
+    assert all(torch.equal(p, q) for p, q in zip(before, net.parameters()))  # the models are left alone
+
+
+def test_loss_along_segment_refuses_other_shapes_and_positions():
+    a, b = training.mlp(3, 4, seed=0), training.mlp(3, 5, seed=0)
+    data = _regression_data()[0]
+    with pytest.raises(ValueError, match="same parameters"):
+        training.loss_along_segment(a, b, lbt.mse, data)
+    with pytest.raises(ValueError, match="include 0 and 1"):
+        training.loss_along_segment(a, a, lbt.mse, data, t=[0.0, 0.5])
+    with pytest.raises(ValueError, match="include 0 and 1"):
+        training.loss_along_segment(a, a, lbt.mse, data, t=[1.0, 0.0])

@@ -127,3 +127,33 @@ def training_curves(history, *, ax=None, ylabel="loss", logy=False, title=None):
     ax.grid(alpha=0.3)
     ax.legend()
     return ax
+
+
+def segment(line, *, ax=None, label=None, ylabel="training loss", title=None):
+    """Plot the loss along a straight line in weight space, as :func:`lossbook.book.training.loss_along_segment`
+    measured it: the loss against the position ``t``, the chord between the two ends dashed, the ends marked.
+
+    A convex loss stays on or below the chord; a curve that rises above it shows a loss that is not convex.
+
+    Args:
+        line: a :class:`lossbook.book.training.Segment`.
+        ax: the matplotlib axes to draw on (default: a new figure); call again with the same ``ax`` to add
+            another segment.
+        label: the curve's label in the legend (no legend without one).
+        ylabel: the y-axis label (name the loss and the data it is measured on).
+        title: the title of the axes.
+
+    Returns:
+        The axes.
+    """
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.6))
+    (curve,) = ax.plot(line.t, line.loss, label=label)
+    ax.plot([0, 1], line.ends, "--", color=curve.get_color(), linewidth=1)
+    ax.plot([0, 1], line.ends, "o", color=curve.get_color())
+    ax.set(xlabel="position $t$ on the line (the models at 0 and 1)", ylabel=ylabel, title=title)
+    ax.grid(alpha=0.3)
+    if label is not None:
+        ax.legend()
+    return ax

@@ -8,6 +8,9 @@ And the loop the chapters' labs share: a multilayer perceptron (:func:`mlp`) tra
 early stopping (:func:`train`, which returns a :class:`History`); :func:`predict` and :func:`evaluate` apply the
 trained model to a test split. Every run is seeded and, on the CPU, bit-for-bit repeatable.
 
+And a probe of the loss surface: :func:`loss_along_segment` measures the loss on the straight line between two
+models' weights (a :class:`Segment`), which shows that a network's loss is not convex in its weights.
+
 >>> import numpy as np
 >>> from lossbook import numpy as lbn
 >>> from lossbook.book import training
@@ -397,6 +400,116 @@ def evaluate(model, fn, data):
     """
     x, y = _tensors(data, next(model.parameters()), "data")
     return float(fn(_outputs(model, x), y))
+
+
+# --------------------------------------------------------------- the loss between two solutions (non-convexity)
+
+@dataclass
+class Segment:
+    """The loss along the straight line between two sets of weights, as measured by :func:`loss_along_segment`.
+
+    Position ``t`` stands for the weights ``(1 - t) * start + t * end``: ``t = 0`` is ``start``, ``t = 1`` is
+    ``end``, and positions outside ``[0, 1]`` extend the line beyond them.
+
+    Attributes:
+        t: the positions, in increasing order; they include 0 and 1.
+        loss: the loss at each position.
+    """
+
+    t: np.ndarray
+    loss: np.ndarray
+
+    @property
+    def ends(self):
+        """The loss at ``t = 0`` and at ``t = 1``: the two models themselves."""
+        return float(self.loss[self.t == 0][0]), float(self.loss[self.t == 1][0])
+
+    @property
+    def chord(self):
+        """The straight line between the two ends' losses, ``(1 - t) * loss(0) + t * loss(1)``, at every ``t``."""
+        first, last = self.ends
+        return (1 - self.t) * first + self.t * last
+
+    @property
+    def above_chord(self):
+        """The largest amount by which the loss exceeds the chord between the two ends (``0 <= t <= 1``).
+
+        A convex loss never lies above its chords, so this is 0 for it, up to rounding; a positive value proves
+        that the loss is not convex.
+        """
+        inside = (self.t >= 0) & (self.t <= 1)
+        return float(np.max(self.loss[inside] - self.chord[inside]))
+
+    @property
+    def peak(self):
+        """The highest loss between the two ends (``0 <= t <= 1``), as a multiple of the higher end's loss (1 when
+        the loss peaks at an end; infinite when both ends have loss 0 and a point between them has more)."""
+        inside = (self.t >= 0) & (self.t <= 1)
+        highest, top = float(np.max(self.loss[inside])), max(self.ends)
+        if top == 0:
+            return np.inf if highest > 0 else 1.0
+        return highest / top
+
+    def rises_above_chord(self, rtol=1e-4):
+        """Whether the loss exceeds the chord by more than rounding can explain.
+
+        Args:
+            rtol: the tolerance, relative to the higher end's loss (float32 arithmetic rounds at about 1e-7).
+
+        Returns:
+            ``True`` if :attr:`above_chord` is larger than ``rtol`` times the higher end's loss.
+        """
+        return self.above_chord > rtol * max(self.ends)
+
+
+def loss_along_segment(start, end, loss_fn, data, *, t=None):
+    """The loss of a model whose weights move on the straight line from ``start``'s weights to ``end``'s.
+
+    For a loss that is convex in the weights (a linear model with the MSE or the cross-entropy), the values lie on
+    or below the chord between the ends; for a neural network they can rise above it (:attr:`Segment.above_chord`).
+
+    >>> import torch
+    >>> from lossbook import torch as lbt
+    >>> from lossbook.book import training
+    >>> a, b = training.mlp(1, [], seed=0), training.mlp(1, [], seed=1)   # two linear models
+    >>> x, y = torch.linspace(-1, 1, 9)[:, None], torch.linspace(-1, 1, 9)
+    >>> line = training.loss_along_segment(a, b, lbt.mse, (x, y), t=[0, 0.5, 1])
+    >>> line.rises_above_chord()
+    False
+
+    Args:
+        start: a ``torch.nn.Module`` (the weights at ``t = 0``); it is not changed.
+        end: a module of the same architecture (the weights at ``t = 1``); it is not changed.
+        loss_fn: the loss, as in :func:`train`: ``loss_fn(output, target)``.
+        data: the split ``(x, y)`` on which the loss is measured, as in :func:`evaluate`.
+        t: the positions, in increasing order, including 0 and 1 (default: 21 positions from 0 to 1).
+
+    Returns:
+        A :class:`Segment`. Only parameters move; buffers (batch-norm statistics) stay those of ``start``.
+
+    Raises:
+        ValueError: if the two models' parameters differ in names or shapes, or ``t`` lacks 0 or 1.
+    """
+    import copy
+
+    import torch
+    from torch.nn.utils import parameters_to_vector, vector_to_parameters
+
+    t = np.linspace(0.0, 1.0, 21) if t is None else np.asarray(t, dtype=float)
+    if t.ndim != 1 or not (np.any(t == 0) and np.any(t == 1)) or np.any(np.diff(t) <= 0):
+        raise ValueError(f"t must be increasing positions that include 0 and 1, got {t}")
+    shapes = [[(name, tuple(p.shape)) for name, p in m.named_parameters()] for m in (start, end)]
+    if shapes[0] != shapes[1]:
+        raise ValueError(f"start and end must have the same parameters (names and shapes), got {shapes[0]} and "
+                         f"{shapes[1]}")
+    with torch.no_grad():
+        a, b = parameters_to_vector(start.parameters()), parameters_to_vector(end.parameters())
+        probe = copy.deepcopy(start)
+        losses = []
+        for position in t:
+            vector_to_parameters((1 - position) * a + position * b, probe.parameters())
+            losses.append(evaluate(probe, loss_fn, data))
+    return Segment(t, np.array(losses))
 
 
 @contextmanager
