@@ -66,7 +66,7 @@ def test_the_solution_is_right(capsys, name, id):
     chapter = CHAPTERS[name]
     exercise = chapter.exercise(id)
     verdict, out = _run(capsys, chapter, id, exercise.solution(chapter.given(id)))
-    assert verdict is True and out.startswith("Right.")
+    assert verdict == True and out.startswith("Right.")
     assert exercise.hint and exercise.title
 
 
@@ -76,7 +76,7 @@ def test_a_wrong_answer_gets_the_hint_and_never_the_solution(capsys, name, id):
     exercise = chapter.exercise(id)
     right = exercise.solution(chapter.given(id))
     verdict, out = _run(capsys, chapter, id, _wrong(exercise, right))
-    assert verdict is False and out.startswith("Not yet:")
+    assert verdict == False and out.startswith("Not yet:")
     assert " ".join(exercise.hint.split()) in out or any(" ".join(m.split()) in out for m in exercise.mistakes)
     assert not _leaks(out, right)
 
@@ -88,7 +88,7 @@ def test_each_typical_mistake_gets_its_message(capsys, name, id):
     right = exercise.solution(chapter.given(id))
     for message, wrong in exercise.mistakes.items():
         verdict, out = _run(capsys, chapter, id, wrong(chapter.given(id)))
-        assert verdict is False and out == "Not yet: " + " ".join(message.split())
+        assert verdict == False and out == "Not yet: " + " ".join(message.split())
         assert not _leaks(out, right)
 
 
@@ -98,10 +98,10 @@ def test_answers_of_the_wrong_form_and_no_answer_are_explained(capsys, name, id)
     expects = " ".join(chapter.exercise(id).kind.expects().split())
     for answer in [{"a": 1}, object()]:
         verdict, out = _run(capsys, chapter, id, answer)
-        assert verdict is False and out.startswith("Cannot check this answer: expected") and expects in out
+        assert verdict == False and out.startswith("Cannot check this answer: expected") and expects in out
     for placeholder in [None, ...]:
         verdict, out = _run(capsys, chapter, id, placeholder)
-        assert verdict is False and out.startswith(f"Nothing to check yet: replace {placeholder!r} with your answer")
+        assert verdict == False and out.startswith(f"Nothing to check yet: replace {placeholder!r} with your answer")
 
 
 @pytest.mark.parametrize("name, id", EXERCISES)
@@ -124,11 +124,11 @@ def test_huber_by_hand_accepts_numbers_in_every_form(capsys):
     right = lbn.huber(g["y_pred"], g["y_true"], delta=g["delta"])
     for answer in [float(right), np.float32(right), np.array(right), torch.tensor(float(right)),
                    torch.tensor(float(right), requires_grad=True) * 1]:
-        assert ex.check("huber-by-hand", answer) is True
+        assert ex.check("huber-by-hand", answer) == True
     assert capsys.readouterr().out == "Right.\n" * 5
     # Within the stated tolerance, and not outside it.
-    assert ex.check("huber-by-hand", right * (1 + 5e-7)) is True
-    assert ex.check("huber-by-hand", right * (1 + 5e-6)) is False
+    assert ex.check("huber-by-hand", right * (1 + 5e-7)) == True
+    assert ex.check("huber-by-hand", right * (1 + 5e-6)) == False
 
 
 def test_huber_by_hand_says_too_large_or_too_small(capsys):
@@ -147,7 +147,7 @@ def test_number_answers_of_the_wrong_form(capsys):
                          (np.array([1.0, 2.0]), "expected a single number, got a NumPy array of shape (2,)"),
                          ([1.3], "expected a number, got a list"), (1 + 2j, "expected a number, got a complex")]:
         verdict, out = _run(capsys, ex.chapter, "huber-by-hand", answer)
-        assert verdict is False and out.startswith(f"Cannot check this answer: {said}")
+        assert verdict == False and out.startswith(f"Cannot check this answer: {said}")
         assert "Expected a number (compared within a relative tolerance of 1e-06)." in out
 
 
@@ -170,7 +170,7 @@ def test_mae_minimiser_accepts_any_minimiser(capsys):
     y = ex.given("mae-minimiser")["y_true"]
     low, high = np.sort(y)[2:4]
     for c in [low, high, (low + high) / 2, np.median(y)]:
-        assert ex.check("mae-minimiser", c) is True
+        assert ex.check("mae-minimiser", c) == True
     assert "need not be unique" in capsys.readouterr().out
     _, out = _run(capsys, ex.chapter, "mae-minimiser", low - 0.5)
     assert out.startswith("Not yet: the MAE at your value is larger than its minimum.")
@@ -184,7 +184,7 @@ def _my_pinball(y_pred, y_true, q):
 
 
 def test_pinball_function_right_and_wrong_in_named_ways(capsys):
-    assert ex.check("pinball-function", _my_pinball) is True
+    assert ex.check("pinball-function", _my_pinball) == True
     capsys.readouterr()
     # Right only for under-predictions: the message names the kinds of input that fail.
     _, out = _run(capsys, ex.chapter, "pinball-function",
@@ -210,13 +210,13 @@ def test_function_answers_get_their_own_copy_of_the_inputs():
         y_pred[...] = 1e9
         return result
 
-    assert ex.check("pinball-function", destructive) is True
-    assert ex.check("pinball-function", _my_pinball) is True
+    assert ex.check("pinball-function", destructive) == True
+    assert ex.check("pinball-function", _my_pinball) == True
 
 
 def test_choice_ignores_case_spaces_and_hyphens(capsys):
-    assert ex.check("loss-for-the-median", " mae ") is True
-    assert ex.check("loss-for-the-median", "LOG COSH") is False
+    assert ex.check("loss-for-the-median", " mae ") == True
+    assert ex.check("loss-for-the-median", "LOG COSH") == False
     capsys.readouterr()
     _, out = _run(capsys, ex.chapter, "loss-for-the-median", "l1")
     assert out.startswith("Cannot check this answer: 'l1' is not one of the options.")

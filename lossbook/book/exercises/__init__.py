@@ -8,7 +8,7 @@ notebook:
 Not yet: your value is too small. Hint: compute the residuals r = y_pred -
   y_true first. A residual with |r| <= delta costs r**2 / 2, a larger one
   delta * (|r| - delta / 2); then average.
-False
+Verdict(False)
 
 ``check`` prints its verdict and returns ``True`` or ``False``. It never prints the right answer: a wrong answer
 gets what is wrong with it in words (too large, which entries, which kind of input a function gets wrong) and the
@@ -186,28 +186,58 @@ class Chapter:
             answer: the learner's answer: a number, an array, a function, ... as the exercise asks.
 
         Returns:
-            ``True`` if the answer is right, else ``False``.
+            A :class:`Verdict`: true if the answer is right. A notebook shows only the printed verdict, not the
+            value (``if ex.check(...):`` and ``assert ex.check(...)`` work as with a bool).
         """
         exercise = self.exercise(id)
         kind = exercise.kind
         if answer is None or answer is Ellipsis:
             _say(f"Nothing to check yet: replace {answer!r} with your answer, {kind.expects()}.")
-            return False
+            return Verdict(False)
         problem = kind.problem(answer)
         if problem is not None:
             _say(f"Cannot check this answer: {problem}. Expected {kind.expects()}.")
-            return False
+            return Verdict(False)
         given = self.given(id)
         diagnosis = kind.compare(answer, exercise.solution(given), given)
         if diagnosis is None:
             _say(f"Right. {exercise.remark}".strip())
-            return True
+            return Verdict(True)
         for message, wrong in exercise.mistakes.items():
             if kind.compare(answer, wrong(self.given(id)), given) is None:
                 _say(f"Not yet: {message}")
-                return False
+                return Verdict(False)
         _say(f"Not yet: {diagnosis}. Hint: {exercise.hint}")
-        return False
+        return Verdict(False)
+
+
+class Verdict:
+    """What :meth:`Chapter.check` returns: true or false like a bool, and silent in a notebook (the verdict is
+    already printed; a cell ending with ``ex.check(...)`` would otherwise also show ``True`` or ``False``).
+
+    >>> bool(Verdict(True)), Verdict(False) == False
+    (True, True)
+    """
+
+    __slots__ = ("right",)
+
+    def __init__(self, right):
+        self.right = bool(right)
+
+    def __bool__(self):
+        return self.right
+
+    def __eq__(self, other):
+        return self.right == bool(other) if isinstance(other, (bool, Verdict)) else NotImplemented
+
+    def __hash__(self):
+        return hash(self.right)
+
+    def __repr__(self):
+        return f"Verdict({self.right})"
+
+    def _ipython_display_(self):
+        """Display nothing: the verdict was printed when it was reached."""
 
 
 def chapters():

@@ -11,7 +11,7 @@ huber-by-hand: the mean Huber loss of four predictions
 Answer: a number (compared within a relative tolerance of 1e-06).
 >>> ex.check("loss-for-the-median", "MSE")
 Not yet: the MSE is minimised by the mean, which one outlier can move far.
-False
+Verdict(False)
 """
 
 from __future__ import annotations

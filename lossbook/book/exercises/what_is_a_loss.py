@@ -11,7 +11,7 @@ Answer: a number (compared within a relative tolerance of 1e-06).
 >>> ex.check("best-constant", 3.0)
 Not yet: that is the median, which minimises the mean absolute error; the
   squared error is minimised by another summary of the targets.
-False
+Verdict(False)
 """
 
 from __future__ import annotations
