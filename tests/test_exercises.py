@@ -256,9 +256,9 @@ def test_importing_the_module_is_light():
 def test_multilabel_answers_by_hand_pass_at_three_digits(capsys):
     from lossbook.book.exercises import multilabel as ml
 
-    assert ml.check("hamming-loss", 4 / 15) and ml.check("hamming-loss", 0.267)
-    assert ml.check("macro-f1", 0.533) and not ml.check("macro-f1", 0.52)
-    assert ml.check("softmax-floor", 3 * np.log(3)) and ml.check("softmax-floor", 3.296)
+    assert ml.check("hamming-loss", 4 / 15) == True and ml.check("hamming-loss", 0.267) == True
+    assert ml.check("macro-f1", 0.533) == True and ml.check("macro-f1", 0.52) == False
+    assert ml.check("softmax-floor", 3 * np.log(3)) == True and ml.check("softmax-floor", 3.296) == True
     capsys.readouterr()
     _, out = _run(capsys, ml.chapter, "softmax-floor", np.log(3))
     assert out.startswith("Not yet: that is the floor for the normalised target y / k")
@@ -271,7 +271,7 @@ def test_multilabel_gradient_names_the_missing_division(capsys):
 
     g = ml.given("bce-gradient")
     sigma = 1 / (1 + np.exp(-g["logits"]))
-    assert ml.check("bce-gradient", (sigma - g["y_true"]) / g["y_true"].size) is True
+    assert ml.check("bce-gradient", (sigma - g["y_true"]) / g["y_true"].size) == True
     capsys.readouterr()
     _, out = _run(capsys, ml.chapter, "bce-gradient", sigma - g["y_true"])
     assert out.startswith("Not yet: that is the gradient of the sum")
@@ -282,7 +282,7 @@ def test_multilabel_gradient_names_the_missing_division(capsys):
 def test_multilabel_pos_weight_accepts_three_digits(capsys):
     from lossbook.book.exercises import multilabel as ml
 
-    assert ml.check("pos-weight", [0.667, 1.5, 4.0]) is True
+    assert ml.check("pos-weight", [0.667, 1.5, 4.0]) == True
     capsys.readouterr()
     _, out = _run(capsys, ml.chapter, "pos-weight", [1.5, 0.667, 0.25])
     assert out.startswith("Not yet: upside down")

@@ -8,9 +8,10 @@ softmax-floor: the lowest categorical cross-entropy a softmax can approach
   on a multi-hot target
   y_true = [1.0, 1.0, 1.0, 0.0, 0.0]
 Answer: a number (compared within a relative tolerance of 0.002).
->>> ex.check("softmax-floor", 0.0)
+>>> verdict = ex.check("softmax-floor", 0.0)
 Not yet: a softmax cannot reach 0 on this target: its probabilities sum to
   1, so the true labels cannot all have probability 1.
+>>> bool(verdict)
 False
 """
 
