@@ -249,3 +249,40 @@ def test_importing_the_module_is_light():
     code = "import sys, lossbook.book.exercises.regression; print(sorted(m for m in ('torch', 'sklearn', 'matplotlib') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# ------------------------------------------------------------------------------------------------ the multi-label set
+
+def test_multilabel_answers_by_hand_pass_at_three_digits(capsys):
+    from lossbook.book.exercises import multilabel as ml
+
+    assert ml.check("hamming-loss", 4 / 15) == True and ml.check("hamming-loss", 0.267) == True
+    assert ml.check("macro-f1", 0.533) == True and ml.check("macro-f1", 0.52) == False
+    assert ml.check("softmax-floor", 3 * np.log(3)) == True and ml.check("softmax-floor", 3.296) == True
+    capsys.readouterr()
+    _, out = _run(capsys, ml.chapter, "softmax-floor", np.log(3))
+    assert out.startswith("Not yet: that is the floor for the normalised target y / k")
+    _, out = _run(capsys, ml.chapter, "macro-f1", 2 / 3)
+    assert out.startswith("Not yet: that is the micro F1")
+
+
+def test_multilabel_gradient_names_the_missing_division(capsys):
+    from lossbook.book.exercises import multilabel as ml
+
+    g = ml.given("bce-gradient")
+    sigma = 1 / (1 + np.exp(-g["logits"]))
+    assert ml.check("bce-gradient", (sigma - g["y_true"]) / g["y_true"].size) == True
+    capsys.readouterr()
+    _, out = _run(capsys, ml.chapter, "bce-gradient", sigma - g["y_true"])
+    assert out.startswith("Not yet: that is the gradient of the sum")
+    _, out = _run(capsys, ml.chapter, "bce-gradient", (sigma - g["y_true"])[:1])
+    assert out.startswith("Not yet: expected an array of shape (2, 3), got shape (1, 3).")
+
+
+def test_multilabel_pos_weight_accepts_three_digits(capsys):
+    from lossbook.book.exercises import multilabel as ml
+
+    assert ml.check("pos-weight", [0.667, 1.5, 4.0]) == True
+    capsys.readouterr()
+    _, out = _run(capsys, ml.chapter, "pos-weight", [1.5, 0.667, 0.25])
+    assert out.startswith("Not yet: upside down")
