@@ -381,7 +381,8 @@ _RECORDS = (
         gradient_formula=r"\frac{\partial \ell}{\partial z_c} = \mathrm{softmax}(z)_c \sum_k y_k - y_c, \qquad "
         r"\frac{\partial \ell}{\partial p_c} = -\frac{y_c}{p_c}",
         description="The cross-entropy between the target distribution ``y`` and the predicted ``p``, summed over "
-        "the last axis (one value per sample). With ``from_logits=True`` it is computed from the logits without "
+        "the last axis (one value per sample). The loss is linear in ``y``, so target rows need not sum to 1 (a "
+        "multi-hot row divided by its count, or weighted rows, work as they read). With ``from_logits=True`` it is computed from the logits without "
         "forming the softmax: ``-log softmax(z)_c = (m - z_c) + log1p(sum_{j != a} exp(z_j - m))`` with ``m = z_a`` the "
         "largest logit, a sum of non-negative terms that keeps full precision for confident, correct predictions.",
         example=">>> round(float(lb.categorical_cross_entropy([[0.7, 0.2, 0.1]], [[1.0, 0.0, 0.0]])), 6)\n0.356675",

@@ -531,7 +531,7 @@ def categorical_cross_entropy(
 
         \ell(p, y) = -\sum_{c=1}^{C} y_c \log p_c, \quad p = \mathrm{softmax}(z)
 
-    The cross-entropy between the target distribution ``y`` and the predicted ``p``, summed over the last axis (one value per sample). With ``from_logits=True`` it is computed from the logits without forming the softmax: ``-log softmax(z)_c = (m - z_c) + log1p(sum_{j != a} exp(z_j - m))`` with ``m = z_a`` the largest logit, a sum of non-negative terms that keeps full precision for confident, correct predictions.
+    The cross-entropy between the target distribution ``y`` and the predicted ``p``, summed over the last axis (one value per sample). The loss is linear in ``y``, so target rows need not sum to 1 (a multi-hot row divided by its count, or weighted rows, work as they read). With ``from_logits=True`` it is computed from the logits without forming the softmax: ``-log softmax(z)_c = (m - z_c) + log1p(sum_{j != a} exp(z_j - m))`` with ``m = z_a`` the largest logit, a sum of non-negative terms that keeps full precision for confident, correct predictions.
 
     Args:
         y_pred: predictions (softmax (or none with from_logits=True)).
