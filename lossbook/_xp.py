@@ -55,6 +55,12 @@ class _NumPy:
         x -= a * b
         return x
 
+    @staticmethod
+    def add_product(x, a, b):
+        """``x += a * b`` in place."""
+        x += a * b
+        return x
+
     subtract = staticmethod(np.subtract)
 
     @staticmethod
@@ -165,15 +171,13 @@ def _torch_namespace():
 
         @staticmethod
         def log1p(x, out=None):
-            """``log1p(x)``, exact for subnormal ``x`` (``log1p(x) = x`` there), which PyTorch's CPU kernel flushes
-            to 0. Where ``|x| < tiny`` the result ``y`` is replaced by ``x`` through ``y + (c(x) - c(y))`` with
-            ``c`` the clamp to ``[-tiny, tiny]``: for normal ``x`` both clamps give the same bound and the
-            correction is exactly 0, for subnormal ``x`` it is ``x - y`` (subnormal arithmetic is exact)."""
+            """``log1p(x)`` for finite ``x``, exact for subnormal ``x`` too (``log1p(x) = x`` there), which PyTorch's
+            vectorised CPU kernel flushes to 0 or rounds poorly. The correction ``min(x - y, tiny)`` is added to
+            the result ``y``: for a subnormal ``x`` it is ``x - y`` (exact in subnormal arithmetic), so the sum is
+            ``x``; for a normal ``x`` it is either below half an ULP of ``y`` or 0 (``x - log1p(x) >= 0``)."""
             y = torch.log1p(x, out=out)
-            tiny = torch.finfo(x.dtype).tiny
-            correction = torch.clamp(x, -tiny, tiny)
-            correction -= torch.clamp(y, -tiny, tiny)
-            return y.add_(correction)
+            correction = torch.sub(x, y)
+            return y.add_(correction.clamp_(max=torch.finfo(x.dtype).tiny))
 
         @staticmethod
         def clip(x, lo=None, hi=None, out=None):
@@ -188,6 +192,11 @@ def _torch_namespace():
         def sub_product(x, a, b):
             """``x -= a * b`` in place, in one pass and without a temporary."""
             return x.addcmul_(a, b, value=-1)
+
+        @staticmethod
+        def add_product(x, a, b):
+            """``x += a * b`` in place, in one pass and without a temporary."""
+            return x.addcmul_(a, b)
 
         subtract = staticmethod(torch.sub)
 

@@ -58,19 +58,18 @@ def binary_cross_entropy(xp, y_pred, y_true, want_grad, from_logits, pos_weight,
     wy = y if pos_weight is None else pos_weight * y
     if pos_weight is not None:  # (w+ y + 1 - y) sp: the two softplus terms share sp
         sp *= wy + not_y
-    values = sp
-    scratch = xp.multiply(wy, neg)  # one buffer for both products
-    values += xp.nan_to_zero(scratch)
-    values += xp.nan_to_zero(xp.multiply(not_y, pos, out=scratch))
+    # At an infinite logit one of the two products is 0 * inf = NaN and the other is 0: the sum's NaN means 0.
+    products = xp.multiply(wy, neg)
+    xp.add_product(products, not_y, pos)
+    sp += xp.nan_to_zero(products)
     if not want_grad:
-        return values, None
+        return sp, None
     n_pos, n_neg = _sigmoid_numerators(xp, e, pos, neg)
     n_pos *= not_y
-    n_neg *= wy
-    n_pos -= n_neg
+    xp.sub_product(n_pos, wy, n_neg)
     e += 1
     n_pos /= e
-    return values, n_pos
+    return sp, n_pos
 
 
 def _bce_probabilities(xp, p, y, want_grad, pos_weight):
