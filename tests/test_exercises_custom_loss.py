@@ -64,8 +64,8 @@ def test_focal_gradient_reference_against_autograd_and_the_closed_form(gamma):
 
 
 def test_focal_function_accepts_stable_versions_in_numpy_and_torch(capsys):
-    assert ex.check("focal-function", _stable_numpy) is True
-    assert ex.check("focal-function", _stable_torch) is True
+    assert ex.check("focal-function", _stable_numpy)
+    assert ex.check("focal-function", _stable_torch)
     assert capsys.readouterr().out.count("Right.") == 2
 
 
@@ -74,7 +74,7 @@ def test_focal_function_names_the_extreme_inputs_a_naive_version_gets_wrong(caps
         p = 1 / (1 + np.exp(-logits))
         return -(y * (1 - p) ** gamma * np.log(p) + (1 - y) * p**gamma * np.log(1 - p))
 
-    assert ex.check("focal-function", naive) is False
+    assert not ex.check("focal-function", naive)
     out = " ".join(capsys.readouterr().out.split())
     assert out.startswith("Not yet: wrong for: confident mistakes (logits up to 800 on the wrong side); "
                           "well-classified examples (logits 20 to 40 on the right side). Hint:")
@@ -86,7 +86,7 @@ def test_focal_function_compares_tiny_values_in_relative_terms(capsys):
         loss = _stable_numpy(logits, y, gamma)
         return np.where(loss < 1e-12, 0.0, loss)
 
-    assert ex.check("focal-function", flushes_tiny) is False
+    assert not ex.check("focal-function", flushes_tiny)
     assert "well-classified examples" in capsys.readouterr().out
 
 

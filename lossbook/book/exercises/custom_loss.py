@@ -14,7 +14,7 @@ decay-factor: the factor by which an L2 penalty shrinks the weights in one
   lr = 0.1
   lam = 0.05
 Answer: a number (compared within a relative tolerance of 1e-06).
->>> ex.check("sparse-penalty", "L2")
+>>> bool(ex.check("sparse-penalty", "L2"))
 Not yet: the L2 penalty's pull, 2 lam w, fades as w shrinks: it makes
   weights small but leaves them non-zero.
 False
