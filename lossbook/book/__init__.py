@@ -4,6 +4,8 @@
 - :mod:`lossbook.book.datasets`: real data sets bundled with scikit-learn, for the labs (nothing downloads).
 - :mod:`lossbook.book.plotting`: the figures the chapters share (matplotlib, imported on first use).
 - :mod:`lossbook.book.training`: tiny training loops for the chapters' experiments, and the labs' minibatch loop.
+- :mod:`lossbook.book.tables`: Markdown tables that the chapters generate from the catalog and from measurements.
+- :mod:`lossbook.book.properties`: the catalog's four properties, measured on random inputs for every loss.
 - :mod:`lossbook.book.exercises`: self-checks the learner runs on their own answers, one module per chapter.
 - :mod:`lossbook.book.accuracy`: the mpmath oracle and the ULP report (``python -m lossbook.book.accuracy``).
 - :mod:`lossbook.book.bench`: speed and memory against PyTorch's built-ins (``python -m lossbook.book.bench``).
