@@ -11,14 +11,18 @@ The properties are defined once, here, and mean the same for every family:
 - ``convex``: convex in ``y_pred`` (for a loss on logits, in the logits), the other arguments fixed.
 - ``smooth``: differentiable everywhere in ``y_pred``, not only almost everywhere (MAE, the pinball and the hinge
   loss have kinks; the zero-one loss jumps).
-- ``trainable``: wherever the loss is positive, its gradient with respect to ``y_pred`` is non-zero (almost
-  everywhere), so gradient descent has something to follow. The zero-one loss is the one that is not: its gradient
-  is zero wherever it exists.
+- ``trainable``: wherever the loss is above its minimum, its gradient with respect to ``y_pred`` is non-zero
+  (almost everywhere), so gradient descent has something to follow. (A loss that stays positive at its best, such
+  as the cross-entropy against soft targets or a negative log-likelihood, has a zero gradient there, as any smooth
+  loss does at its minimum.) The zero-one loss is the one that is not: its gradient is zero wherever it exists.
 - ``bounded_gradient``: the gradient with respect to the model's raw output (the residual in regression, the logit
   or score of a classifier, whose softmax or sigmoid feeds the loss) stays bounded however far the prediction is from
   its target, so a single extreme example (an outlier, a wrong label) pulls on the model's output with a capped
   force. In regression this is what "robust to outliers" means; for a classifier it still lets the loss of a
   confidently wrong example grow without bound.
+
+The properties are those of the loss with its default hyperparameters: ``smooth_l1(beta=0)`` is the MAE and has a
+kink, ``huber`` with a huge ``delta`` behaves like the MSE on any data at hand.
 
 >>> from lossbook import catalog
 >>> catalog.get("huber").family
@@ -42,7 +46,8 @@ FAMILIES = ("regression", "binary", "multi-class", "likelihood")
 PROPERTIES = {
     "convex": "convex in the prediction (in the logits for a loss on logits)",
     "smooth": "differentiable everywhere, not only almost everywhere",
-    "trainable": "its gradient is non-zero wherever the loss is positive, so gradient descent can learn from it",
+    "trainable": "its gradient is non-zero wherever the loss is above its minimum, so gradient descent can learn "
+                 "from it",
     "bounded_gradient": "its gradient with respect to the model's raw output (the residual, the logit or the score) "
                         "stays bounded however wrong the prediction: one extreme example pulls with a capped force",
 }
