@@ -10,11 +10,12 @@ Not yet: your value is too small. Hint: compute the residuals r = y_pred -
   delta * (|r| - delta / 2); then average.
 Verdict(False)
 
-``check`` prints its verdict and returns ``True`` or ``False``. It never prints the right answer: a wrong answer
-gets what is wrong with it in words (too large, which entries, which kind of input a function gets wrong) and the
-exercise's hint, or a targeted message when it matches a typical mistake. An answer of the wrong form (a string
-where a number is expected) gets a message that says what form is expected. ``ex.describe(id)`` prints the task's
-data and the expected form of the answer, ``ex.given(id)`` returns the data, ``ex.ids()`` lists the exercises.
+``check`` prints its verdict and returns a :class:`Verdict`, true or false like a bool. It never prints the right
+answer: a wrong answer gets what is wrong with it in words (too large, which entries, which kind of input a function
+gets wrong) and the exercise's hint, or a targeted message when it matches a typical mistake. An answer of the wrong
+form (a string where a number is expected) gets a message that says what form is expected. ``ex.describe(id)``
+prints the task's data and the expected form of the answer, ``ex.given(id)`` returns the data, ``ex.ids()`` lists
+the exercises.
 
 How a chapter author adds exercises
 -----------------------------------
