@@ -72,7 +72,7 @@ class Reliability:
 
     @property
     def ece(self):
-        """The expected calibration error: the bins' gaps, weighted by the fraction of examples in each."""
+        """The expected calibration error, the bins' gaps weighted by the fraction of examples in each."""
         filled = self.counts > 0
         return float(np.sum(self.counts[filled] / self.total * self.gaps[filled]))
 
