@@ -5,7 +5,7 @@ measures that and repairs the simplest way it fails:
 
 - :func:`reliability` sorts the predictions into equal-width probability bins and compares, bin by bin, the mean
   predicted probability with the observed frequency: the numbers behind a reliability diagram
-  (:func:`lossbook.book.plotting.reliability_diagram` draws it).
+  (:func:`~lossbook.book.plotting.reliability_diagram` draws it).
 - :func:`expected_calibration_error` (ECE) summarises the diagram in one number: the gap between prediction and
   frequency, averaged over the bins with each bin weighted by its share of the examples.
 - :func:`fit_temperature` and :func:`temperature_scale`: temperature scaling divides the logits by one number

@@ -135,7 +135,7 @@ def reliability_diagram(curves, *, ax=None, title=None):
 
     Args:
         curves: ``{label: reliability}`` with each ``reliability`` a
-            :class:`lossbook.book.calibration.Reliability` (from :func:`lossbook.book.calibration.reliability`);
+            :class:`~lossbook.book.calibration.Reliability` (from :func:`~lossbook.book.calibration.reliability`);
             the legend shows each label with its expected calibration error.
         ax: the matplotlib axes to draw on (default: a new figure).
         title: the title of the axes.
