@@ -60,3 +60,35 @@ def test_segment_draws_the_loss_the_chord_and_the_ends():
     second = plotting.segment(line, ax=ax)
     assert second is ax and len(ax.get_lines()) == 6
     assert ax.get_lines()[3].get_color() != curve.get_color()   # the next colour of the cycle
+
+
+def test_reliability_diagram_draws_each_curve_with_its_ece_and_the_bin_shares():
+    from lossbook.book import calibration
+
+    probs = np.array([0.1, 0.3, 0.7, 0.75, 0.9, 0.95])
+    labels = np.array([0, 0, 1, 0, 1, 1])
+    rel = calibration.reliability(probs, labels, bins=5)
+    ax = plotting.reliability_diagram({"model": rel}, title="t")
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"perfect calibration", "model (ECE 0.167)"}
+    curve = lines["model (ECE 0.167)"]
+    np.testing.assert_allclose(curve.get_xdata(), [0.1, 0.3, 0.725, 0.925])  # the empty bin is left out
+    np.testing.assert_allclose(curve.get_ydata(), [0.0, 0.0, 0.5, 1.0])
+    bars = [a for a in ax.figure.axes if a is not ax][0]
+    np.testing.assert_allclose([p.get_height() for p in bars.patches], [1 / 6, 1 / 6, 0, 2 / 6, 2 / 6])
+    assert ax.get_xlabel() == "mean predicted probability" and ax.get_title() == "t"
+    assert bars.get_ylabel() == "share of examples (bars)"
+
+
+def test_reliability_diagram_of_multiclass_models_and_mixed_kinds():
+    from lossbook.book import calibration
+
+    probs = np.array([[0.7, 0.3], [0.2, 0.8], [0.55, 0.45]])
+    multi = calibration.reliability(probs, np.array([0, 0, 0]), bins=4)
+    _, ax = plt.subplots()
+    out = plotting.reliability_diagram({"before": multi, "after": multi}, ax=ax)
+    assert out is ax and ax.get_xlabel() == "confidence (largest probability)" and ax.get_ylabel() == "accuracy"
+    assert len([line for line in ax.get_lines() if "ECE" in line.get_label()]) == 2
+    binary = calibration.reliability(np.array([0.2, 0.9]), np.array([0, 1]), bins=4)
+    with pytest.raises(ValueError, match="all binary or all multi-class"):
+        plotting.reliability_diagram({"a": multi, "b": binary})

@@ -42,6 +42,75 @@ def heteroscedastic(n=500, *, seed=0):
     return x, 1 + 2 * x + (0.2 + 0.5 * x) * rng.standard_normal(n)
 
 
+def counts(n=200, *, intercept=0.5, slope=0.8, high=4.0, seed=0):
+    """Counts whose mean grows exponentially with ``x``: ``y ~ Poisson(exp(intercept + slope * x))``, ``x`` uniform
+    in [0, high].
+
+    A Poisson regression with a log link (a linear model of the log-rate) is the true model; the counts' variance
+    equals their mean, so the large counts at high ``x`` are also the noisiest.
+
+    >>> x, y = counts(5, seed=0)
+    >>> y
+    array([18.,  4.,  1.,  1., 28.])
+
+    Args:
+        n: the number of points.
+        intercept: the log-rate at ``x = 0``.
+        slope: how much the log-rate grows per unit of ``x``.
+        high: the largest ``x``.
+        seed: the seed of the random draws.
+
+    Returns:
+        ``x`` ``(n,)`` and the counts ``y`` ``(n,)``, float64 with whole values.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, high, n)
+    return x, rng.poisson(np.exp(intercept + slope * x)).astype(float)
+
+
+def gaussian_classes(n=1000, *, features=20, distance=2.0, seed=0):
+    """Two equally likely classes whose features are independent standard normal, except the first: its mean is
+    ``-distance / 2`` for class 0 and ``+distance / 2`` for class 1.
+
+    The true probability of class 1 is known: its log-odds is ``distance * x[:, 0]`` (a logistic regression on the
+    first feature alone is the best possible classifier), and the other ``features - 1`` columns are pure noise.
+    With few examples and many features, a model fitted by maximum likelihood is over-confident.
+
+    >>> x, labels = gaussian_classes(4, features=3, seed=0)
+    >>> x.shape, labels.tolist()
+    ((4, 3), [1, 1, 1, 0])
+
+    Args:
+        n: the number of examples.
+        features: the number of features (at least 1).
+        distance: the distance between the two classes' means along the first feature.
+        seed: the seed of the random draws.
+
+    Returns:
+        Features ``(n, features)`` and integer labels ``(n,)`` in {0, 1}.
+    """
+    if features < 1:
+        raise ValueError(f"features must be at least 1, got {features}")
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 2, n)
+    x = rng.standard_normal((n, features))
+    x[:, 0] += distance / 2 * (2 * labels - 1)
+    return x, labels
+
+
+def true_log_odds(x, *, distance=2.0):
+    """The true log-odds of class 1 for :func:`gaussian_classes` with the same ``distance``: ``distance * x[:, 0]``.
+
+    Args:
+        x: features ``(n, features)`` from :func:`gaussian_classes`.
+        distance: the ``distance`` they were drawn with.
+
+    Returns:
+        ``(n,)`` log-odds; ``scipy.special.expit`` of them is the probability of class 1.
+    """
+    return distance * np.asarray(x)[:, 0]
+
+
 def blobs(n=300, *, centers=((-2.0, 0.0), (2.0, 0.0)), spread=1.0, weights=None, seed=0):
     """Gaussian blobs in 2-D: features ``(n, 2)`` and integer labels ``(n,)``, one class per center.
 

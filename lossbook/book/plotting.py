@@ -157,3 +157,46 @@ def segment(line, *, ax=None, label=None, ylabel="training loss", title=None):
     if label is not None:
         ax.legend()
     return ax
+
+
+def reliability_diagram(curves, *, ax=None, title=None):
+    """Draw reliability diagrams: for each model, the observed frequency against the mean predicted probability,
+    bin by bin, with the diagonal of perfect calibration and, as bars, the share of the examples in each bin.
+
+    Args:
+        curves: ``{label: reliability}`` with each ``reliability`` a
+            :class:`~lossbook.book.calibration.Reliability` (from :func:`~lossbook.book.calibration.reliability`);
+            the legend shows each label with its expected calibration error.
+        ax: the matplotlib axes to draw on (default: a new figure).
+        title: the title of the axes.
+
+    Returns:
+        The axes of the curves. The bars are drawn on a twin axes that shares its x-axis (the next one in
+        ``ax.figure.axes``), with its own y-axis on the right: the share of the examples in each bin.
+    """
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.2, 4.2))
+    kinds = {rel.kind for rel in curves.values()}
+    if len(kinds) > 1:
+        raise ValueError(f"curves must be all binary or all multi-class, got {sorted(kinds)}")
+    binary = kinds == {"binary"}
+    bars = ax.twinx()
+    bars.set_zorder(ax.get_zorder() - 1)  # the bars behind the curves
+    ax.patch.set_visible(False)
+    ax.plot([0, 1], [0, 1], "--", color="0.5", lw=1, label="perfect calibration")
+    for k, (label, rel) in enumerate(curves.items()):
+        color = f"C{k}"
+        filled = rel.counts > 0
+        ax.plot(rel.predicted[filled], rel.observed[filled], "o-", color=color, ms=4,
+                label=f"{label} (ECE {rel.ece:.3f})")
+        width = np.diff(rel.edges)
+        bars.bar(rel.edges[:-1], rel.counts / rel.total, width=width, align="edge", color=color, alpha=0.18,
+                 edgecolor=color, linewidth=0.5)
+    ax.set(xlim=(0, 1), ylim=(0, 1), title=title,
+           xlabel="mean predicted probability" if binary else "confidence (largest probability)",
+           ylabel="observed frequency of class 1" if binary else "accuracy")
+    bars.set(ylim=(0, 1), ylabel="share of examples (bars)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
