@@ -9,10 +9,11 @@ bce-from-logits: the mean binary cross-entropy of four logits
   z = [2.0, -1.0, 0.5, -3.0]
   y = [1.0, 0.0, 0.0, 1.0]
 Answer: a number (compared within a relative tolerance of 1e-06).
->>> ex.check("hinge-with-01-labels", 0.64)
+>>> verdict = ex.check("hinge-with-01-labels", 0.64)
 Not yet: with 0/1 labels every negative example has the margin 0 * s = 0
   and costs exactly 1 whatever its score. Convert the labels to -1/+1 with
   2*y - 1 first.
+>>> bool(verdict)
 False
 """
 
