@@ -18,6 +18,41 @@ def _close_figures():
     plt.close("all")
 
 
+def test_loss_and_gradient_names_the_x_axis_for_what_the_loss_takes():
+    from lossbook import numpy as lbn
+
+    hinge = {"hinge": (lbn.hinge, {})}
+    # Regression (y_true = 0): the residual. A classification label: a score, never "prediction".
+    left, right = plotting.loss_and_gradient({"MSE": (lbn.mse, {})}).axes
+    assert left.get_xlabel() == right.get_xlabel() == "residual $\\hat y - y$"
+    assert right.get_title() == "gradient with respect to the prediction"
+    left, right = plotting.loss_and_gradient(hinge, y_true=1.0).axes
+    assert left.get_xlabel() == right.get_xlabel() == "score"
+    assert right.get_title() == "gradient with respect to the score"
+    bce = {"BCE": (lbn.binary_cross_entropy, {"from_logits": True})}
+    left, right = plotting.loss_and_gradient(bce, y_true=1.0, xlabel="logit $z$").axes
+    assert left.get_xlabel() == right.get_xlabel() == "logit $z$"
+    assert right.get_title() == "gradient with respect to the logit $z$"
+    z, line = np.linspace(-3, 3, 401), left.get_lines()[0]
+    np.testing.assert_allclose(line.get_ydata(), np.logaddexp(0, -z))  # softplus(-z): BCE of a positive label
+    np.testing.assert_allclose(right.get_lines()[0].get_ydata(), -1 / (1 + np.exp(z)))  # sigmoid(z) - 1
+
+
+def test_loss_and_gradient_clips_the_panels_only_when_asked():
+    from lossbook import numpy as lbn
+
+    losses = {"hinge": (lbn.hinge, {}), "squared hinge": (lbn.squared_hinge, {})}
+    left, right = plotting.loss_and_gradient(losses, y_true=1.0).axes
+    assert left.get_ylim()[1] >= 16  # the squared hinge at score -3 sets the scale: (1 + 3)**2
+    left, right = plotting.loss_and_gradient(losses, y_true=1.0, ylim=(0, 4), grad_ylim=(-3, 0.5)).axes
+    assert left.get_ylim() == (0, 4) and right.get_ylim() == (-3, 0.5)
+    np.testing.assert_allclose(left.get_lines()[1].get_ydata()[0], 16.0)  # clipped on screen, not in the data
+    fig = plotting.loss_and_gradient_values(np.array([0.0, 1.0]), {"a": (np.array([0.0, 9.0]), np.zeros(2))},
+                                            xlabel="margin", ylim=(0, 2), grad_ylim=(-1, 1))
+    assert fig.axes[0].get_ylim() == (0, 2) and fig.axes[1].get_ylim() == (-1, 1)
+    assert fig.axes[0].get_xlabel() == "margin"
+
+
 def _history(restored=False):
     return History(train_loss=[1.0, 0.6, 0.4, 0.3], val_loss=[1.1, 0.7, 0.65, 0.8], best_epoch=3,
                    restored_best=restored)

@@ -11,8 +11,8 @@ def _plt():
     return plt
 
 
-def loss_and_gradient(losses, residuals=None, *, y_true=0.0, title=None):
-    """Plot each loss and its gradient against ``y_pred - y_true``.
+def loss_and_gradient(losses, residuals=None, *, y_true=0.0, title=None, xlabel=None, ylim=None, grad_ylim=None):
+    """Plot each loss and its gradient against the prediction ``y_pred``, for a fixed target ``y_true``.
 
     Args:
         losses: ``{label: (fn, options)}`` with ``fn`` a ``lossbook.numpy`` loss (with ``.grad``) and ``options``
@@ -20,6 +20,13 @@ def loss_and_gradient(losses, residuals=None, *, y_true=0.0, title=None):
         residuals: the predictions on the x-axis (default: 401 points in [-3, 3]).
         y_true: the fixed target (0 for regression, so the x-axis is the residual; a label such as 1 for
             classification, so the x-axis is the score, logit or probability).
+        title: the figure's title.
+        xlabel: the x-axis label, also named in the gradient panel's title. By default the residual when ``y_true``
+            is 0 and ``"score"`` otherwise; name what the loss takes (``"logit $z$"``, ``"probability $p$"``).
+        ylim: ``(bottom, top)`` of the loss panel, to keep a steep curve (the squared hinge) from flattening the
+            others; ``None`` fits every curve.
+        grad_ylim: ``(bottom, top)`` of the gradient panel, likewise.
+
     Returns:
         The figure, with the loss on the left and its gradient on the right.
     """
@@ -27,12 +34,17 @@ def loss_and_gradient(losses, residuals=None, *, y_true=0.0, title=None):
     t = np.full_like(r, y_true)
     curves = {label: (fn(r, t, reduction="none", **options), fn.grad(r, t, reduction="none", **options))
               for label, (fn, options) in losses.items()}
-    xlabel = "residual $\\hat y - y$" if y_true == 0 else "prediction"
-    return _two_panels(r, curves, xlabel, "gradient", "gradient with respect to the prediction", title, {})
+    if xlabel is None and y_true == 0:
+        xlabel, grad_title = "residual $\\hat y - y$", "gradient with respect to the prediction"
+    else:
+        xlabel = xlabel or "score"
+        grad_title = f"gradient with respect to the {xlabel}"
+    return _two_panels(r, curves, xlabel, "gradient", grad_title, title, {}, ylim, grad_ylim)
 
 
-def _two_panels(x, curves, xlabel, grad_label, grad_title, title, styles):
-    """Loss values on the left, gradients on the right: ``curves`` is ``{label: (values, gradients)}``."""
+def _two_panels(x, curves, xlabel, grad_label, grad_title, title, styles, ylim=None, grad_ylim=None):
+    """Loss values on the left, gradients on the right: ``curves`` is ``{label: (values, gradients)}``; ``ylim`` and
+    ``grad_ylim`` clip the panels' y-axes (``None``: fit the curves)."""
     plt = _plt()
     fig, (ax_l, ax_g) = plt.subplots(1, 2, figsize=(10, 3.6))
     for label, (values, grads) in curves.items():
@@ -43,6 +55,10 @@ def _two_panels(x, curves, xlabel, grad_label, grad_title, title, styles):
     for ax in (ax_l, ax_g):
         ax.grid(alpha=0.3)
         ax.axhline(0, color="k", lw=0.6)
+    if ylim is not None:
+        ax_l.set_ylim(*ylim)
+    if grad_ylim is not None:
+        ax_g.set_ylim(*grad_ylim)
     ax_l.legend()
     if title:
         fig.suptitle(title)
@@ -80,21 +96,26 @@ def decision_regions(predict, x, labels, *, ax=None, resolution=200, title=None)
     return ax
 
 
-def loss_and_gradient_values(x, curves, *, xlabel, title=None, grad_label="gradient", styles=None):
+def loss_and_gradient_values(x, curves, *, xlabel, title=None, grad_label="gradient", styles=None, ylim=None,
+                             grad_ylim=None):
     """Plot precomputed loss values and gradients side by side (loss on the left, gradient on the right).
 
-    For losses whose input is not one number per element (a row of logits, a distribution), the caller computes
-    the values along a one-parameter path with ``lossbook`` and hands them over here.
+    For losses whose input is not one number per element (a row of logits, a distribution), or curves drawn against
+    something other than the prediction (the margin ``y s``), the caller computes the values with ``lossbook`` and
+    hands them over here.
 
     Args:
         x: the path parameter on the x-axis ``(n,)`` (e.g. the true class's logit).
         curves: ``{label: (loss_values, gradient_values)}``, each ``(n,)``.
         xlabel: the x-axis label. grad_label: the gradient panel's y-axis label.
+        title: the figure's title.
         styles: optional ``{label: dict of matplotlib line keywords}``.
+        ylim: ``(bottom, top)`` of the loss panel (``None``: fit the curves).
+        grad_ylim: ``(bottom, top)`` of the gradient panel (``None``: fit the curves).
     Returns:
         The figure.
     """
-    return _two_panels(x, curves, xlabel, grad_label, "gradient", title, styles or {})
+    return _two_panels(x, curves, xlabel, grad_label, "gradient", title, styles or {}, ylim, grad_ylim)
 
 
 def training_curves(history, *, ax=None, ylabel="loss", logy=False, title=None):
