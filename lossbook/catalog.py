@@ -218,8 +218,8 @@ _RECORDS = (
         r"\delta\,(|r| - \tfrac12\delta) & |r| > \delta \end{cases}, \quad r = \hat y - y",
         gradient_formula=r"\frac{\partial \ell_\delta}{\partial \hat y} = \operatorname{clip}(r, -\delta, \delta)",
         description="Quadratic for residuals inside ``delta`` and linear outside: MSE's smooth minimum with MAE's "
-        "robustness. ``delta`` is in the target's units; Huber's own choice is about 1.345 times the noise's "
-        "standard deviation. Computed as ``(r - g / 2) * g`` with ``g = clip(r, -delta, delta)``, which is also "
+        "robustness. ``delta`` is in the target's units; the usual choice is about 1.345 times the noise's "
+        "standard deviation (95 % efficiency under Gaussian noise). Computed as ``(r - g / 2) * g`` with ``g = clip(r, -delta, delta)``, which is also "
         "the gradient. Huber (1964).",
         example=">>> float(lb.huber([0.5, 3.0], [0.0, 0.0], delta=1.0))\n1.3125",
         module="HuberLoss",

@@ -17,8 +17,8 @@ from . import _checks, catalog
 TASKS = ("regression", "binary", "multi-class", "multi-label")
 LABELS = ("integer", "one-hot", "distribution")
 
-# Huber's tuning constant: with delta = 1.345 sigma the estimator keeps 95 % of the least-squares efficiency when
-# the noise is Gaussian with standard deviation sigma (Huber, 1964).
+# The usual tuning constant of the Huber loss: with delta = 1.345 sigma the estimator keeps 95 % of the least-squares
+# efficiency when the noise is Gaussian with standard deviation sigma (the regression chapter computes it).
 HUBER_K = 1.345
 # The median absolute deviation times 1.4826 estimates sigma for Gaussian noise, and ignores outliers.
 MAD_TO_SIGMA = 1.4826

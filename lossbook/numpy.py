@@ -223,7 +223,7 @@ def huber(
 
         \ell_\delta(\hat y, y) = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\ \delta\,(|r| - \tfrac12\delta) & |r| > \delta \end{cases}, \quad r = \hat y - y
 
-    Quadratic for residuals inside ``delta`` and linear outside: MSE's smooth minimum with MAE's robustness. ``delta`` is in the target's units; Huber's own choice is about 1.345 times the noise's standard deviation. Computed as ``(r - g / 2) * g`` with ``g = clip(r, -delta, delta)``, which is also the gradient. Huber (1964).
+    Quadratic for residuals inside ``delta`` and linear outside: MSE's smooth minimum with MAE's robustness. ``delta`` is in the target's units; the usual choice is about 1.345 times the noise's standard deviation (95 % efficiency under Gaussian noise). Computed as ``(r - g / 2) * g`` with ``g = clip(r, -delta, delta)``, which is also the gradient. Huber (1964).
 
     Args:
         y_pred: predictions (linear (identity)).

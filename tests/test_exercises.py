@@ -222,6 +222,31 @@ def test_choice_ignores_case_spaces_and_hyphens(capsys):
     assert out.startswith("Cannot check this answer: 'l1' is not one of the options.")
 
 
+def test_quantile_minimiser_is_the_q_quantile(capsys):
+    g = ex.given("quantile-minimiser")
+    y, q = g["y_true"], g["q"]
+    right = ex.chapter.exercise("quantile-minimiser").solution(g)
+    # A q-quantile: at most a fraction q of the targets below it, at most 1 - q above it.
+    assert np.mean(y < right) <= q and np.mean(y > right) <= 1 - q
+    assert ex.check("quantile-minimiser", np.quantile(y, q, method="inverted_cdf"))
+    capsys.readouterr()
+    _, out = _run(capsys, ex.chapter, "quantile-minimiser", np.median(y))
+    assert out.startswith("Not yet: that is the median")
+    _, out = _run(capsys, ex.chapter, "quantile-minimiser", np.quantile(y, 1 - q, method="inverted_cdf"))
+    assert out.startswith("Not yet: the two sides are swapped")
+
+
+def test_delta_from_residuals_agrees_with_choose(capsys):
+    import lossbook
+
+    g = ex.given("delta-from-residuals")
+    right = ex.chapter.exercise("delta-from-residuals").solution(g)
+    call = lossbook.choose("regression", outliers=True, residuals=g["residuals"]).call
+    assert call == f"huber(y_pred, y_true, delta={right:.3g})"
+    _, out = _run(capsys, ex.chapter, "delta-from-residuals", 1.345 * np.std(g["residuals"]))
+    assert out.startswith("Not yet: that uses the standard deviation")
+
+
 def test_given_is_a_copy_and_unknown_ids_list_the_exercises():
     data = ex.given("huber-by-hand")
     data["y_pred"][:] = 0

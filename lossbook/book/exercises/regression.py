@@ -1,8 +1,9 @@
 """Self-checks for the regression chapter.
 
 >>> from lossbook.book.exercises import regression as ex
->>> ex.ids()
-['huber-by-hand', 'huber-gradient', 'mae-minimiser', 'pinball-function', 'loss-for-the-median']
+>>> ex.ids()  # doctest: +NORMALIZE_WHITESPACE
+['huber-by-hand', 'huber-gradient', 'mae-minimiser', 'quantile-minimiser',
+ 'pinball-function', 'loss-for-the-median', 'delta-from-residuals']
 >>> ex.describe("huber-by-hand")
 huber-by-hand: the mean Huber loss of four predictions
   y_pred = [2.5, 0.0, 1.2, -1.0]
@@ -101,6 +102,38 @@ chapter.add(
 )
 
 
+def _pinball_of_constant(c, g):
+    return lbn.quantile(np.full_like(g["y_true"], c), g["y_true"], q=g["q"])
+
+
+def _best_target(g):
+    """The target with the smallest mean pinball loss: a convex, piecewise linear function of the constant has a
+    minimiser at one of its kinks, the targets."""
+    return min(g["y_true"], key=lambda c: _pinball_of_constant(c, g))
+
+
+_QUANTILE_TARGETS = {"y_true": np.array([3.0, 8.0, 1.0, 12.0, 6.0, 4.0, 9.0, 2.0, 15.0]), "q": 0.8}
+
+chapter.add(
+    "quantile-minimiser",
+    title="the constant prediction with the smallest pinball loss at q = 0.8",
+    given=_QUANTILE_TARGETS,
+    kind=Minimiser(_pinball_of_constant, what="the mean pinball loss"),
+    solution=_best_target,
+    hint=("raise the constant a little: each target below it costs 1 - q more per unit, each target above it q "
+          "less. So the loss falls while the fraction of targets below the constant is less than q. Where does "
+          "that stop?"),
+    mistakes={
+        "that is the median, the minimiser at q = 0.5; at q = 0.8 under-predictions cost more, so the best "
+        "constant is higher.": lambda g: np.median(g["y_true"]),
+        "that is the mean, which minimises the MSE, not the pinball loss.": lambda g: np.mean(g["y_true"]),
+        ("the two sides are swapped: at q = 0.8 an under-prediction (a target above the constant) costs 0.8 per "
+         "unit, so about 80 % of the targets should lie below the best constant, not 20 %."):
+            lambda g: _best_target({**g, "q": 1 - g["q"]}),
+    },
+    remark="About 80 % of the targets lie below it: the pinball loss at q picks the q-quantile.",
+)
+
 def _pinball(y_pred, y_true, q):
     return lbn.quantile(y_pred, y_true, q=q, reduction="none")
 
@@ -147,4 +180,40 @@ chapter.add(
         "Huber predicts something between the mean and the median, depending on delta.": lambda g: "Huber",
         "log-cosh is close to Huber with delta = 1: between the mean and the median.": lambda g: "log-cosh",
     },
+)
+
+
+_FIRST_FIT_RESIDUALS = {"residuals": np.array([0.4, -1.1, 0.3, 2.0, -0.2, 0.9, -0.6, 35.0, 0.1, -1.5, 0.7, -40.0])}
+
+#: Huber's tuning constant (95 % efficiency for Gaussian noise) and the factor that turns a median absolute
+#: deviation into an estimate of a Gaussian standard deviation, as ``lossbook.choose`` uses them.
+_HUBER_K, _MAD_TO_SIGMA = 1.345, 1.4826
+
+
+def _mad(r, centre=np.median):
+    return np.median(np.abs(r - centre(r)))
+
+
+chapter.add(
+    "delta-from-residuals",
+    title="Huber's delta from the residuals of a first fit (1.345 * 1.4826 * MAD)",
+    given=_FIRST_FIT_RESIDUALS,
+    kind=Number(rtol=1e-3),
+    solution=lambda g: _HUBER_K * _MAD_TO_SIGMA * _mad(g["residuals"]),
+    hint=("take the median of the residuals; then the median of the absolute differences between each residual "
+          "and that median (the MAD); then delta = 1.345 * 1.4826 * MAD."),
+    mistakes={
+        "that uses the standard deviation, which the two outliers (35 and -40) inflate; use the median absolute "
+        "deviation.": lambda g: _HUBER_K * np.std(g["residuals"]),
+        "that is 1.345 * MAD: multiply the MAD by 1.4826 first, to estimate the noise's standard deviation.":
+            lambda g: _HUBER_K * _mad(g["residuals"]),
+        "that is 1.4826 * MAD, the estimate of the noise's standard deviation; delta is 1.345 times it.":
+            lambda g: _MAD_TO_SIGMA * _mad(g["residuals"]),
+        "the MAD is the median of the absolute deviations, not their mean.":
+            lambda g: _HUBER_K * _MAD_TO_SIGMA * np.mean(np.abs(g["residuals"] - np.median(g["residuals"]))),
+        "the deviations are measured from the median of the residuals: subtract it before taking absolute values.":
+            lambda g: _HUBER_K * _MAD_TO_SIGMA * _mad(g["residuals"], centre=lambda r: 0.0),
+    },
+    remark=("The standard deviation of these residuals is about 15, almost all of it from the two outliers; the "
+            "MAD hardly notices them."),
 )
