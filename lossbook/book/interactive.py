@@ -276,7 +276,7 @@ def loss_and_gradient(losses: Callable[[float], Mapping[str, tuple]], values: Se
         return curves
 
     xlabel = xlabel or ("residual ŷ − y" if y_true == 0 else "prediction")
-    panels = [Panel(xlabel, "loss", "loss"), Panel(xlabel, "gradient", "gradient with respect to the prediction")]
+    panels = [Panel(xlabel, "loss", "loss"), Panel(xlabel, "gradient", "gradient")]
     return slider_figure(draw, values, dial=dial, panels=panels, **options)
 
 
