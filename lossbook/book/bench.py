@@ -102,8 +102,8 @@ def relative_cost(seconds, baseline_seconds, *, factor=3.0):
         factor: how far apart (a ratio > 1) the two must be to be called slower or faster.
 
     Returns:
-        One of three phrases: "about the same time (less than {factor}x apart)", "more than {factor}x slower",
-        "more than {factor}x faster".
+        A phrase, ``"about the same time (less than 3x apart)"``, ``"more than 3x slower"`` or
+        ``"more than 3x faster"``, with the given ``factor`` in place of 3.
     """
     if not factor > 1:
         raise ValueError(f"factor must be a ratio greater than 1, got {factor}")
