@@ -145,6 +145,9 @@ def test_decks_hold_no_solutions(site, edition):
         assert "solution-start" not in deck and 'class="solution' not in deck, name
         lines = solution_lines(nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4))
         assert not [line for line in lines if line in text], name
+
+
+@pytest.mark.parametrize("edition", ["teacher", "student"])
 def test_plotly_is_the_sites_own_copy_on_the_pages_with_figures(site, edition):
     """plotly.min.js is the installed plotly package's file, served from _static; the pages with interactive
     figures load it once, deferred, with the figures' theme script, and the other pages load neither."""
