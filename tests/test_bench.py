@@ -7,13 +7,13 @@ from lossbook.book import bench
 
 
 @pytest.mark.parametrize("seconds, baseline, factor, words", [
-    (1.0, 1.0, 3.0, "about the same time (less than 3x apart)"),
-    (2.9, 1.0, 3.0, "about the same time (less than 3x apart)"),
-    (1.0, 2.9, 3.0, "about the same time (less than 3x apart)"),
+    (1.0, 1.0, 3.0, "within 3x of each other"),
+    (2.9, 1.0, 3.0, "within 3x of each other"),
+    (1.0, 2.9, 3.0, "within 3x of each other"),
     (3.1, 1.0, 3.0, "more than 3x slower"),
     (1.0, 3.1, 3.0, "more than 3x faster"),
     (2.6, 1.0, 2.5, "more than 2.5x slower"),
-    (3.0, 1.0, 3.0, "about the same time (less than 3x apart)"),  # the boundary itself is "about the same"
+    (3.0, 1.0, 3.0, "within 3x of each other"),  # the boundary itself is "within"
 ])
 def test_relative_cost_words(seconds, baseline, factor, words):
     assert bench.relative_cost(seconds, baseline, factor=factor) == words

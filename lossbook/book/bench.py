@@ -90,7 +90,7 @@ def relative_cost(seconds, baseline_seconds, *, factor=3.0):
     prints a different number each time; a verdict with a wide margin does not change.
 
     >>> relative_cost(1.3, 1.0)
-    'about the same time (less than 3x apart)'
+    'within 3x of each other'
     >>> relative_cost(10.0, 1.0)
     'more than 3x slower'
     >>> relative_cost(0.2, 1.0, factor=2)
@@ -102,8 +102,8 @@ def relative_cost(seconds, baseline_seconds, *, factor=3.0):
         factor: how far apart (a ratio > 1) the two must be to be called slower or faster.
 
     Returns:
-        A phrase, ``"about the same time (less than 3x apart)"``, ``"more than 3x slower"`` or
-        ``"more than 3x faster"``, with the given ``factor`` in place of 3.
+        A phrase, ``"within 3x of each other"``, ``"more than 3x slower"`` or ``"more than 3x faster"``, with the
+        given ``factor`` in place of 3.
     """
     if not factor > 1:
         raise ValueError(f"factor must be a ratio greater than 1, got {factor}")
@@ -115,7 +115,7 @@ def relative_cost(seconds, baseline_seconds, *, factor=3.0):
         return f"more than {shown} slower"
     if ratio < 1 / factor:
         return f"more than {shown} faster"
-    return f"about the same time (less than {shown} apart)"
+    return f"within {shown} of each other"
 
 
 def peak_cuda_bytes(fn, x):
