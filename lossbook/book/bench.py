@@ -82,6 +82,42 @@ def compare(fns, device="cpu", budget=0.6, min_reps=5, max_reps=60):
     return [statistics.median(t) for t in times]
 
 
+def relative_cost(seconds, baseline_seconds, *, factor=3.0):
+    """A timing comparison in words that stay the same from run to run: whether ``seconds`` is within ``factor``
+    of ``baseline_seconds``, or more than ``factor`` times slower or faster.
+
+    Timings on a shared machine vary by tens of percent between runs, so a notebook that prints a measured ratio
+    prints a different number each time; a verdict with a wide margin does not change.
+
+    >>> relative_cost(1.3, 1.0)
+    'within 3x of each other'
+    >>> relative_cost(10.0, 1.0)
+    'more than 3x slower'
+    >>> relative_cost(0.2, 1.0, factor=2)
+    'more than 2x faster'
+
+    Args:
+        seconds: the time measured for the thing compared.
+        baseline_seconds: the time of the baseline it is compared with.
+        factor: how far apart (a ratio > 1) the two must be to be called slower or faster.
+
+    Returns:
+        A phrase, ``"within 3x of each other"``, ``"more than 3x slower"`` or ``"more than 3x faster"``, with the
+        given ``factor`` in place of 3.
+    """
+    if not factor > 1:
+        raise ValueError(f"factor must be a ratio greater than 1, got {factor}")
+    if not (seconds > 0 and baseline_seconds > 0):
+        raise ValueError(f"times must be positive, got {seconds} and {baseline_seconds}")
+    ratio = seconds / baseline_seconds
+    shown = f"{factor:g}x"
+    if ratio > factor:
+        return f"more than {shown} slower"
+    if ratio < 1 / factor:
+        return f"more than {shown} faster"
+    return f"within {shown} of each other"
+
+
 def peak_cuda_bytes(fn, x):
     """Extra CUDA memory ``fn`` needs at its peak (its gradient included), above the inputs: ``x.grad`` is cleared
     first so that a gradient left by an earlier run does not count as part of the baseline."""
