@@ -67,6 +67,12 @@ def student_notebook(nb):
     return out
 
 
+def solution_count(nb):
+    """The number of gated solutions (``{solution-start}`` lines) in the Markdown cells of the notebook ``nb``."""
+    return sum(bool(START.match(line)) for cell in nb.cells if cell.cell_type == "markdown"
+               for line in cell.source.splitlines())
+
+
 def _cut(text, inside):
     """The lines of ``text`` outside solutions, and the state after it (None, or the start line still open)."""
     kept, closing_end = [], False
