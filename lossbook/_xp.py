@@ -73,6 +73,11 @@ class _NumPy:
         return x.sum(axis=axis, keepdims=keepdims)
 
     @staticmethod
+    def sum64(x, axis=-1):
+        """The sum over ``axis`` (kept), accumulated and returned in float64 without a float64 copy of ``x``."""
+        return x.sum(axis=axis, keepdims=True, dtype=np.float64)
+
+    @staticmethod
     def max(x, axis=-1, keepdims=True):
         return x.max(axis=axis, keepdims=keepdims)
 
@@ -209,6 +214,10 @@ def _torch_namespace():
             return x.sum() if axis is None else x.sum(dim=axis, keepdim=keepdims)
 
         @staticmethod
+        def sum64(x, axis=-1):
+            return x.sum(dim=axis, keepdim=True, dtype=torch.float64)
+
+        @staticmethod
         def max(x, axis=-1, keepdims=True):
             return x.amax(dim=axis, keepdim=keepdims)
 
@@ -228,7 +237,9 @@ def _torch_namespace():
 
         @staticmethod
         def argmax(x, axis=-1):
-            return x.argmax(dim=axis, keepdim=True)
+            """The first index of each row's largest value, as ``argmax`` (``max`` over a dimension finds it in
+            about half the time on the CPU)."""
+            return x.max(dim=axis, keepdim=True).indices
 
         @staticmethod
         def take(x, index, axis=-1):
