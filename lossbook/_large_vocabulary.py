@@ -23,6 +23,7 @@ Both use the cross-entropy formula of ``lossbook.formulas.multiclass`` (the same
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import torch
@@ -90,6 +91,14 @@ def _check_logits_and_labels(y_pred, y_true, ignore_index):
 def _default_chunk(num_classes):
     """As many rows as fit in about 128 MiB of float32 per temporary."""
     return max(1, (128 << 20) // (4 * num_classes))
+
+
+def _linear_chunk(n, h, v):
+    """Rows per chunk of the fused linear cross-entropy: a power of two near ``n / ceil(v / h)``, so that a chunk's
+    logits (``rows x v``) are about the size of ``hidden`` (``n x h``) and the chunk's temporaries stay a small
+    multiple of it (Liger Kernel's rule)."""
+    rows = math.ceil(n / math.ceil(v / h))
+    return 1 << max(0, rows - 1).bit_length()
 
 
 def _scale(reduction, keep, n, dtype, device):
@@ -215,8 +224,10 @@ def _accumulate(g, h, weight, g_hidden, g_weight, g_bias, rows):
     """Add one chunk's gradient ``g = dL/dlogits`` to the gradients of hidden (rows), weight and bias."""
     if g_hidden is not None:
         g_hidden[rows] = (g.to(weight.dtype) @ weight).to(g_hidden.dtype)
-    if g_weight is not None:
-        g_weight += (g.T.to(h.dtype) @ h).to(g_weight.dtype)
+    if g_weight is not None and g_weight.dtype == h.dtype:
+        g_weight.addmm_(g.T.to(h.dtype), h)  # accumulated in place: no weight-sized temporary per chunk
+    elif g_weight is not None:
+        g_weight += (g.T.to(h.dtype) @ h).to(g_weight.dtype)  # the product in h's dtype, the sum in float32
     if g_bias is not None:
         g_bias += g.sum(0)
 
@@ -259,7 +270,8 @@ def linear_cross_entropy(hidden: torch.Tensor, weight: torch.Tensor, labels: tor
         bias: optional bias ``(V,)``.
         ignore_index: a label whose rows are ignored (0 loss, left out of the mean).
         reduction: ``'mean'``, ``'sum'`` or ``'none'``.
-        chunk_size: rows per chunk; default: as many rows as fit in about 128 MiB of float32 logits.
+        chunk_size: rows per chunk; default: a power of two near ``N / ceil(V / H)``, so that a chunk's logits
+            are about the size of ``hidden``.
 
     Returns:
         The loss, in float32 for half-precision inputs and in their dtype otherwise.
@@ -276,7 +288,7 @@ def linear_cross_entropy(hidden: torch.Tensor, weight: torch.Tensor, labels: tor
     if bias is not None and tuple(bias.shape) != (weight.shape[0],):
         raise ValueError(f"bias must have shape ({weight.shape[0]},), got {tuple(bias.shape)}")
     labels, keep = _labels_for(hidden, weight, labels, ignore_index)
-    chunk = int(chunk_size) if chunk_size is not None else _default_chunk(weight.shape[0])
+    chunk = int(chunk_size) if chunk_size is not None else _linear_chunk(hidden.shape[0], *weight.shape[::-1])
     scale = _scale(reduction, keep, hidden.shape[0], _loss_dtype(hidden.dtype), hidden.device)
     return _LinearCrossEntropy.apply(hidden, weight, bias, labels, keep, scale, chunk, reduction != "none")
 

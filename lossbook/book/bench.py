@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -326,6 +325,16 @@ def _linear_step(fn, hidden, weight, labels):
     return run
 
 
+def _peak_rss():
+    """This process's peak resident memory in bytes: ``VmHWM`` of ``/proc/self/status``, which starts afresh in a
+    new program (``ru_maxrss`` carries the peak of the process that started it across ``exec``)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status: the memory measurement needs Linux")
+
+
 def linear_peak_cpu(variant, n, h, v):
     """Extra peak resident memory (bytes) of one forward+backward of ``variant``, measured in this fresh process:
     the peak after the step minus the peak once the inputs and a first step's gradients exist."""
@@ -335,10 +344,10 @@ def linear_peak_cpu(variant, n, h, v):
     hidden.grad, weight.grad = torch.zeros_like(hidden), torch.zeros_like(weight)  # the gradients' own memory
     hidden.grad.fill_(1.0)
     weight.grad.fill_(1.0)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    before = _peak_rss()
     fn = _linear_fn(variant)
     fn(hidden, weight, labels).backward()
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
+    return _peak_rss() - before
 
 
 def bench_linear_cross_entropy(device, shapes, dtype="float32"):
