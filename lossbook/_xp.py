@@ -215,6 +215,11 @@ def _torch_namespace():
 
         @staticmethod
         def sum64(x, axis=-1):
+            """On the CPU through NumPy, whose sum casts in small buffers: PyTorch's ``sum(dtype=float64)`` first
+            makes a float64 copy of ``x`` (twice the size of float32 logits), which took most of the cross-entropy's
+            time on a 2-core CPU. Under ``torch.compile`` the compiler fuses the cast into the sum."""
+            if x.device.type == "cpu" and not x.requires_grad and not torch.compiler.is_compiling():
+                return torch.from_numpy(np.sum(x.numpy(), axis=axis, keepdims=True, dtype=np.float64))
             return x.sum(dim=axis, keepdim=True, dtype=torch.float64)
 
         @staticmethod
