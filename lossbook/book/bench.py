@@ -436,21 +436,26 @@ def verdict(results, n=2**20, small=2**10):
     (forward+backward), and <= 2x at ``small`` elements with validation off. Returns text lines."""
     big = ratios(results, n)
     unchecked = ratios(results, small, "fwdbwd_lossbook_unchecked", "fwdbwd_builtin_unchecked")
-    lines = [f"at {n:,} elements, forward+backward: median {statistics.median(big.values()):.2f}x, "
-             f"max {max(big.values()):.2f}x ({max(big, key=big.get)})"]
+    lines = [f"at {n:,} elements, forward+backward:",
+             f"  median {statistics.median(big.values()):.2f}x, max {max(big.values()):.2f}x "
+             f"({max(big, key=big.get)})"]
     if unchecked:
-        lines.append(f"at {small:,} elements with validation off: max {max(unchecked.values()):.2f}x "
-                     f"({max(unchecked, key=unchecked.get)})")
+        lines += [f"at {small:,} elements with validation off:",
+                  f"  max {max(unchecked.values()):.2f}x ({max(unchecked, key=unchecked.get)})"]
     return lines
 
 
 def loss_table(results, n):
-    """Text table of the loss rows at ``n`` elements: time ratios to the baseline (and memory, or NumPy/PyTorch)."""
+    """Text table of the loss rows at ``n`` elements: time ratios to the baseline, and either the peak memory's
+    ratio (CUDA) or the NumPy backend's time over the PyTorch backend's (CPU). Fits 66 characters."""
     rows = [r for r in results["losses"] if r["n"] == n]
     cuda = "mem_lossbook" in rows[0]
-    head = (f"{'loss':34} {'fwd':>6} {'fwd+bwd':>8} {'memory':>7}" if cuda else
-            f"{'loss':34} {'fwd':>6} {'fwd+bwd':>8} {'numpy fwd':>10} {'numpy+grad':>11}")
-    lines = [f"n = {n:,} elements; ratios to the baseline (below 1: lossbook is faster or smaller)", head]
+    lines = [f"n = {n:,} elements; time ratio to the baseline", "(below 1: lossbook is faster)"]
+    if cuda:
+        lines.append(f"{'loss':32} {'fwd':>6} {'fwd+bwd':>8} {'memory':>7}")
+    else:
+        lines += [f"{'':32} {'':>6} {'':>8} {'NumPy / PyTorch':>16}",
+                  f"{'loss':32} {'fwd':>6} {'fwd+bwd':>8} {'fwd':>7} {'+grad':>8}"]
     for r in rows:
         cells = [r["fwd_lossbook"] / r["fwd_builtin"], r["fwdbwd_lossbook"] / r["fwdbwd_builtin"]]
         if cuda:
@@ -458,27 +463,32 @@ def loss_table(results, n):
             widths = (6, 8, 7)
         else:
             cells += [r["fwd_numpy"] / r["fwd_lossbook"], r["fwdbwd_numpy"] / r["fwdbwd_lossbook"]]
-            widths = (6, 8, 10, 11)
-        lines.append(f"{r['loss']:34} " + " ".join(f"{c:{w}.2f}" for c, w in zip(cells, widths)))
+            widths = (6, 8, 7, 8)
+        lines.append(f"{r['loss']:32} " + " ".join(f"{c:{w}.2f}" for c, w in zip(cells, widths)))
     return "\n".join(lines)
 
 
 def cross_entropy_table(results):
-    """Text table of the cross-entropy rows: time, and extra peak memory in units of the logits' size."""
-    lines = [f"{'N x C':>14} {'dtype':9} {'implementation':38} {'fwd+bwd ms':>10} {'extra memory':>13}"]
-    for r in results["cross_entropy"]:
-        mem = f"{r['mem'] / r['logits_bytes']:12.2f}x" if "mem" in r else f"{'-':>13}"
-        lines.append(f"{r['n']:>6} x {r['c']:<6} {r['dtype']:9} {r['impl']:38} {r['fwdbwd'] * 1e3:10.2f} {mem}")
+    """Text table of the cross-entropy rows: forward+backward time, and on CUDA the extra peak memory in units of
+    the logits' size. Fits 70 characters."""
+    rows = results["cross_entropy"]
+    memory = any("mem" in r for r in rows)
+    lines = [f"{'N x C':>13} {'implementation':36} {'ms':>9}" + (f" {'memory':>8}" if memory else "")]
+    for r in rows:
+        shape = f"{r['n']} x {r['c']}" + ("" if r["dtype"] == "float32" else f" {r['dtype']}")
+        mem = (f" {r['mem'] / r['logits_bytes']:7.2f}x" if "mem" in r else f" {'-':>8}") if memory else ""
+        lines.append(f"{shape:>13} {r['impl']:36} {r['fwdbwd'] * 1e3:9.2f}{mem}")
     return "\n".join(lines)
 
 
 def linear_table(results):
-    """Text table of the fused linear cross-entropy rows."""
-    lines = [f"{'N x H x V':>22} {'dtype':9} {'implementation':28} {'fwd+bwd ms':>10} {'extra memory':>13}"]
+    """Text table of the fused linear cross-entropy rows: forward+backward time and extra peak memory in units of
+    the logits' size. Fits 70 characters."""
+    lines = [f"{'N x H x V':>20} {'implementation':26} {'ms':>9} {'memory':>8}"]
     for r in results.get("linear_cross_entropy", []):
-        mem = f"{r['mem'] / r['logits_bytes']:12.2f}x" if "mem" in r else f"{'-':>13}"
-        lines.append(f"{r['n']:>6} x {r['h']:>5} x {r['v']:<6} {r['dtype']:9} {r['impl']:28} "
-                     f"{r['fwdbwd'] * 1e3:10.1f} {mem}")
+        shape = f"{r['n']} x {r['h']} x {r['v']}"
+        mem = f"{r['mem'] / r['logits_bytes']:7.2f}x" if "mem" in r else f"{'-':>8}"
+        lines.append(f"{shape:>20} {r['impl']:26} {r['fwdbwd'] * 1e3:9.1f} {mem}")
     return "\n".join(lines)
 
 
