@@ -200,9 +200,9 @@ def _sparse_from_logits(xp, z, labels, w, want_grad):
 
 
 def _log1p_ratio(xp, total, gap):
-    """``log1p(total exp(gap))`` per row (``total >= 0``): directly where the ratio is at most 1 (then ``gap`` is
-    an exact integer, minus the shift), else as ``L + log1p(exp(-L))`` with ``L = log(total) + gap``, which cannot
-    overflow and is accurate because the result is at least ``log 2``."""
+    """``log1p(total exp(gap))`` per row (``total >= 0``), as ``L + log1p(exp(-L))`` with ``L = log(total) + gap``
+    where ``L > 0`` (no overflow, and the result is at least ``log 2``, so nothing is lost), else directly. ``L <= 0``
+    happens only when the label is the row's largest logit, and then ``gap = -k <= 0`` is exact."""
     big = xp.log(total) + gap
     small = xp.log1p(total * xp.exp(xp.clip(gap, None, 0.0)))
     return xp.where(big > 0, big + xp.log1p(xp.exp(-xp.abs(big))), small)
