@@ -223,8 +223,9 @@ def finite_values(name, x):
 
 
 @_values
-def in_unit_interval(name, x, what, hint=""):
-    low, high = _low_high(x)
+def in_unit_interval(name, x, what, hint="", low_high=None):
+    """``low_high``: ``_low_high(x)`` if the caller has it already."""
+    low, high = low_high or _low_high(x)
     if low < 0 or high > 1 or (_has_nan(low) and bool(((x < 0) | (x > 1)).any())):
         raise ValueError(f"{name} must hold {what} in [0, 1], got {_range_text(x)}{hint}")
 
@@ -237,9 +238,10 @@ def probabilities(name, x):
 def targets_in_unit_interval(name, x, what):
     """Targets in [0, 1]: unlike a NaN prediction (which propagates, as a sign that training diverged), a NaN
     target is a bug in the data and is refused."""
-    if _has_nan(_low_high(x)[0]):
+    low_high = _low_high(x)
+    if _has_nan(low_high[0]):
         raise ValueError(f"{name} must hold {what} in [0, 1], got NaN")
-    in_unit_interval(name, x, what)
+    in_unit_interval(name, x, what, low_high=low_high)
 
 
 @_values
